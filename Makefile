@@ -1,0 +1,35 @@
+# crosslink — the two commands: `make demo` and `make test`. Needs only python3 and Java.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export CROSSLINK_HOME ?= $(CURDIR)/var
+export GX_ANALYTICS_ENABLED := false
+export SPARK_LOCAL_IP := 127.0.0.1
+
+DEMO_CUSTOMERS ?= 2000
+DEMO_DAYS      ?= 3
+DEMO_SEED      ?= 7
+
+.PHONY: demo test lint install clean
+
+$(STAMP): setup.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/crosslink generate --customers $(DEMO_CUSTOMERS) --days $(DEMO_DAYS) --seed $(DEMO_SEED)
+	$(BIN)/crosslink nightly --all
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

@@ -1,0 +1,305 @@
+"""The lake: the only module that knows the table format (Delta Lake).
+
+Two backends produce ordinary Delta tables:
+
+* `native` — delta-spark, when its jars are on the Spark classpath (a cluster, or a machine
+  that can reach Maven).
+* `deltars` — everywhere else (the default here): Spark writes Parquet files into a staging
+  folder, they are moved into the table's `key=value/` folders, and the `deltalake` library
+  commits them to the Delta log in one transaction. Until that commit the new files are not
+  part of any version, so a crash between the two steps leaves the table as it was; the orphans
+  are removed by `vacuum`.
+
+Writes are scoped: `replace` swaps exactly the named partition (a rerun of a business date
+replaces that date's rows, nothing else), `append` adds rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from crosslink.tables import TableSpec, table
+
+HIDDEN_PREFIXES = ("_", ".")
+
+
+class TableNotFoundError(LookupError):
+    """The table has no Delta log yet: nothing was ever committed to it."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    table: str
+    version: int
+    files: int
+    rows: int
+
+
+def _spark_schema(spec: TableSpec):
+    from pyspark.sql.types import _parse_datatype_string
+
+    return _parse_datatype_string(spec.ddl)
+
+
+def _delta_schema(spec: TableSpec):
+    from deltalake import Schema
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return Schema.from_arrow(to_arrow_schema(_spark_schema(spec), timezone="UTC"))
+
+
+def _conform(df, spec: TableSpec):
+    """Select the table's columns in order, cast to its types; a missing column is an error."""
+    from pyspark.sql import functions as F
+
+    missing = [f.name for f in _spark_schema(spec).fields if f.name not in df.columns]
+    if missing:
+        raise ValueError(f"{spec.name}: DataFrame lacks columns {missing}")
+    return df.select([F.col(f.name).cast(f.dataType).alias(f.name)
+                      for f in _spark_schema(spec).fields])
+
+
+def _partition_literal(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+class Lake:
+    """Read and write the registry's tables under `<home>/lake/<layer>/<name>`."""
+
+    def __init__(self, spark, home: Path | str, backend: str | None = None):
+        self.spark = spark
+        self.home = Path(home)
+        self.backend = backend or detect_backend(spark)
+        if self.backend not in ("native", "deltars"):
+            raise ValueError(f"unknown lake backend {self.backend!r}")
+
+    # --- locations ---------------------------------------------------------------------------
+    def path(self, name: str) -> Path:
+        return table(name).path(self.home)
+
+    def exists(self, name: str) -> bool:
+        from deltalake import DeltaTable
+
+        return DeltaTable.is_deltatable(str(self.path(name)))
+
+    # --- writes ------------------------------------------------------------------------------
+    def replace(self, df, name: str, partition: dict) -> WriteResult:
+        """Replace exactly one partition (every partition column given) with `df`'s rows."""
+        spec = table(name)
+        if set(partition) != set(spec.partition_by):
+            raise ValueError(f"{name}: replace needs a value for each of {spec.partition_by}, "
+                             f"got {sorted(partition)}")
+        return self._write(df, spec, partition)
+
+    def append(self, df, name: str) -> WriteResult:
+        return self._write(df, table(name), None)
+
+    def _write(self, df, spec: TableSpec, partition: dict | None) -> WriteResult:
+        df = _conform(df, spec)
+        if self.backend == "native":
+            return self._write_native(df, spec, partition)
+        return self._write_deltars(df, spec, partition)
+
+    def _write_native(self, df, spec, partition):
+        writer = df.write.format("delta").partitionBy(*spec.partition_by)
+        if partition is None:
+            writer = writer.mode("append")
+        else:
+            where = " AND ".join(f"{c} = '{_partition_literal(v)}'" for c, v in partition.items())
+            writer = writer.mode("overwrite").option("replaceWhere", where)
+        writer.save(str(self.path(spec.name)))
+        from delta.tables import DeltaTable as SparkDeltaTable
+
+        last = SparkDeltaTable.forPath(self.spark, str(self.path(spec.name))).history(1)
+        row = last.select("version", "operationMetrics").first()
+        metrics = row["operationMetrics"] or {}
+        return WriteResult(spec.name, row["version"], int(metrics.get("numFiles", 0)),
+                           int(metrics.get("numOutputRows", 0)))
+
+    def _write_deltars(self, df, spec, partition):
+        root = self.path(spec.name)
+        staging = root / "_staging" / uuid.uuid4().hex
+        try:
+            df.write.mode("overwrite").partitionBy(*spec.partition_by).parquet(str(staging))
+            actions = self._move_into_table(staging, root, spec, partition)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        version = self._commit(root, spec, actions, partition)
+        rows = sum(json.loads(a.stats)["numRecords"] for a in actions)
+        return WriteResult(spec.name, version, len(actions), rows)
+
+    def _move_into_table(self, staging: Path, root: Path, spec: TableSpec,
+                         partition: dict | None) -> list:
+        """Move the staged Parquet files under the table root; one AddAction per file."""
+        import pyarrow.parquet as pq
+        from deltalake.transaction import AddAction
+
+        expected = ({c: _partition_literal(v) for c, v in partition.items()}
+                    if partition is not None else None)
+        actions = []
+        for file in sorted(staging.rglob("*.parquet")):
+            relative = file.relative_to(staging)
+            values = _partition_values(relative, spec)
+            rows = pq.read_metadata(file).num_rows
+            if rows == 0:
+                continue
+            if expected is not None and values != expected:
+                raise ValueError(f"{spec.name}: rows for partition {values} in a write that "
+                                 f"replaces {expected}; nothing was committed")
+            target = root / relative.parent / f"{uuid.uuid4().hex[:8]}-{relative.name}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(file, target)
+            stat = target.stat()
+            actions.append(AddAction(
+                path=str(target.relative_to(root)), size=stat.st_size,
+                partition_values=values, modification_time=int(stat.st_mtime * 1000),
+                data_change=True, stats=json.dumps({"numRecords": rows})))
+        return actions
+
+    def _commit(self, root: Path, spec: TableSpec, actions: list, partition: dict | None) -> int:
+        from deltalake import DeltaTable
+        from deltalake.transaction import create_table_with_add_actions
+
+        schema = _delta_schema(spec)
+        if not DeltaTable.is_deltatable(str(root)):
+            create_table_with_add_actions(str(root), schema, actions, mode="append",
+                                          partition_by=list(spec.partition_by), name=spec.name)
+            return DeltaTable(str(root)).version()
+        dt = DeltaTable(str(root))
+        if partition is None:
+            dt.create_write_transaction(actions, mode="append", schema=schema,
+                                        partition_by=list(spec.partition_by))
+        else:
+            filters = [(c, "=", _partition_literal(v)) for c, v in partition.items()]
+            dt.create_write_transaction(actions, mode="overwrite", schema=schema,
+                                        partition_by=list(spec.partition_by),
+                                        partition_filters=filters)
+        dt.update_incremental()
+        return dt.version()
+
+    # --- reads -------------------------------------------------------------------------------
+    def read(self, name: str, *, version: int | None = None, where: dict | None = None):
+        """The table at its latest (or a given) version, optionally one partition's rows."""
+        from pyspark.sql import functions as F
+
+        spec = table(name)
+        root = self.path(name)
+        if not self.exists(name):
+            raise TableNotFoundError(f"{name}: no Delta table at {root}")
+        schema = _spark_schema(spec)
+        if self.backend == "native":
+            reader = self.spark.read.format("delta")
+            if version is not None:
+                reader = reader.option("versionAsOf", version)
+            df = reader.load(str(root))
+        else:
+            files = self._files(root, version, where)
+            if not files:
+                return self.spark.createDataFrame([], schema)
+            df = (self.spark.read.schema(schema).option("basePath", str(root))
+                  .parquet(*files).select(schema.fieldNames()))
+        for col, value in (where or {}).items():
+            df = df.where(F.col(col) == F.lit(_partition_literal(value)).cast(
+                schema[col].dataType))
+        return df
+
+    def _files(self, root: Path, version: int | None, where: dict | None) -> list[str]:
+        from deltalake import DeltaTable
+
+        dt = DeltaTable(str(root), version=version)
+        partition_cols = set(table_partition_columns(dt))
+        prunable = [(c, "=", _partition_literal(v)) for c, v in (where or {}).items()
+                    if c in partition_cols]
+        import pyarrow as pa
+
+        actions = pa.table(dt.get_add_actions(flatten=True)).to_pylist()
+        files = []
+        for action in actions:
+            if all(_partition_literal(action.get(f"partition.{c}")) == v
+                   for c, _, v in prunable):
+                files.append(str(root / unquote(action["path"])))
+        return files
+
+    # --- metadata ----------------------------------------------------------------------------
+    def version(self, name: str) -> int | None:
+        from deltalake import DeltaTable
+
+        if not self.exists(name):
+            return None
+        if self.backend == "native":
+            return self.history(name)[0]["version"]
+        return DeltaTable(str(self.path(name))).version()
+
+    def history(self, name: str, limit: int | None = None) -> list[dict]:
+        """Newest first: version, timestamp, operation and its parameters."""
+        from deltalake import DeltaTable
+
+        if self.backend == "native":
+            from delta.tables import DeltaTable as SparkDeltaTable
+
+            hist = SparkDeltaTable.forPath(self.spark, str(self.path(name))).history(limit)
+            return [row.asDict() for row in hist.collect()]
+        return DeltaTable(str(self.path(name))).history(limit)
+
+    def checksum(self, name: str, *, where: dict | None = None,
+                 version: int | None = None) -> tuple[int, str]:
+        """(rows, checksum) over every non-volatile column: equal content, equal checksum,
+        whatever the file layout or row order."""
+        return content_checksum(self.read(name, version=version, where=where),
+                                exclude=table(name).volatile)
+
+    def vacuum(self, name: str, retention_hours: int = 168) -> list[str]:
+        """Delete files no version within the retention needs, and staging leftovers."""
+        from deltalake import DeltaTable
+
+        root = self.path(name)
+        cutoff = time.time() - retention_hours * 3600
+        for leftover in (root / "_staging").glob("*"):
+            if leftover.stat().st_mtime < cutoff:
+                shutil.rmtree(leftover, ignore_errors=True)
+        return DeltaTable(str(root)).vacuum(retention_hours=retention_hours, dry_run=False,
+                                            enforce_retention_duration=False)
+
+
+def table_partition_columns(dt) -> list[str]:
+    return list(dt.metadata().partition_columns)
+
+
+def _partition_values(relative: Path, spec: TableSpec) -> dict:
+    """`business_date=2026-01-05/source=atm_txn/part-0.parquet` -> {column: value}."""
+    values = {}
+    for part in relative.parts[:-1]:
+        key, _, raw = part.partition("=")
+        values[key] = None if raw == "__HIVE_DEFAULT_PARTITION__" else unquote(raw)
+    if set(values) != set(spec.partition_by):
+        raise ValueError(f"{spec.name}: staged file {relative} is not under "
+                         f"{spec.partition_by} folders")
+    return values
+
+
+def content_checksum(df, exclude: tuple[str, ...] = ()) -> tuple[int, str]:
+    from pyspark.sql import functions as F
+
+    cols = [c for c in sorted(df.columns) if c not in exclude]
+    hashed = F.xxhash64(*[F.col(c) for c in cols]).cast("decimal(38,0)")
+    row = df.agg(F.count(F.lit(1)).alias("n"), F.sum(hashed).alias("h")).first()
+    return int(row["n"]), str(row["h"] or 0)
+
+
+def detect_backend(spark) -> str:
+    """`native` when delta-spark's classes are on the JVM classpath, else `deltars`."""
+    forced = os.environ.get("CROSSLINK_LAKE_BACKEND")
+    if forced:
+        return forced
+    try:
+        spark._jvm.java.lang.Class.forName("io.delta.tables.DeltaTable")
+        return "native"
+    except Exception:  # noqa: BLE001 - any Py4J failure means the jars are not there
+        return "deltars"

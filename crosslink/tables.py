@@ -1,0 +1,125 @@
+"""The table registry: every lake table's name, schema, partition columns, key and grain.
+
+This is the contract with downstream systems (ARCHITECTURE §3). Schemas are Spark DDL; the
+`lake` module turns them into Delta schemas. `volatile` columns change on every run by design
+(e.g. `ingested_at`) and are left out of content checksums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from crosslink.sources import SOURCES, SourceSpec
+
+SPARK_TYPES = {"string": "string", "int": "int", "double": "double", "date": "date",
+               "timestamp": "timestamp", "bool": "boolean"}
+LINEAGE_DDL = ("business_date date, source_file string, source_line long, record_hash string, "
+               "ingested_at timestamp")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str                          # "<layer>.<table>"
+    ddl: str                           # Spark DDL of every column, partition columns included
+    partition_by: tuple[str, ...]
+    key: tuple[str, ...]               # unique within one partition
+    grain: str
+    volatile: tuple[str, ...] = ()
+
+    @property
+    def layer(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def short_name(self) -> str:
+        return self.name.split(".", 1)[1]
+
+    def path(self, home: Path) -> Path:
+        return Path(home) / "lake" / self.layer / self.short_name
+
+    @property
+    def columns(self) -> list[str]:
+        from pyspark.sql.types import _parse_datatype_string  # lazy: keep imports cheap
+
+        return [f.name for f in _parse_datatype_string(self.ddl).fields]
+
+
+def _bronze(spec: SourceSpec) -> TableSpec:
+    cols = ", ".join(f"{f.name} {SPARK_TYPES[f.type]}" for f in spec.fields)
+    return TableSpec(f"bronze.{spec.name}", f"{cols}, {LINEAGE_DDL}", ("business_date",),
+                     spec.key, f"one {spec.system} record of {spec.name}",
+                     volatile=("ingested_at",))
+
+
+_TABLES = [_bronze(spec) for spec in SOURCES.values()] + [
+    TableSpec(
+        "bronze.quarantine",
+        "source string, business_date date, source_file string, source_line long, raw string, "
+        "reasons array<string>, record_key string, record_hash string, ingested_at timestamp",
+        ("business_date", "source"), ("source_file", "source_line"),
+        "one rejected source record, with its raw text and every reason", ("ingested_at",)),
+    TableSpec(
+        "silver.transactions",
+        "txn_id string, business_date date, txn_ts timestamp, channel string, source string, "
+        "customer_id string, account_id string, txn_type string, direction string, "
+        "amount double, currency string, amount_cny double, counterparty_account string, "
+        "counterparty_name string, counterparty_bank string, counterparty_customer_id string, "
+        "counterparty_is_ours boolean, counterparty_match string, merchant_category string, "
+        "memo string, branch_id string, record_hash string",
+        ("business_date",), ("txn_id",), "one transaction leg on one of our accounts, any channel"),
+    TableSpec(
+        "silver.customers",
+        "snapshot_date date, customer_id string, customer_type string, customer_name string, "
+        "birth_date date, founded_date date, age int, segment string, branch_id string, "
+        "manager_id string, risk_rating int, kyc_complete boolean, industry string, "
+        "employees int, annual_turnover double, customer_since date, tenure_days int",
+        ("snapshot_date",), ("customer_id",), "one customer (person or company) per snapshot"),
+    TableSpec(
+        "silver.holdings",
+        "snapshot_date date, holding_id string, customer_id string, product_code string, "
+        "category string, account_id string, opened_date date, closed_date date, "
+        "status string, balance double, is_active boolean",
+        ("snapshot_date",), ("holding_id",), "one product holding per snapshot"),
+    TableSpec(
+        "silver.staff",
+        "snapshot_date date, staff_id string, staff_name string, role string, "
+        "org_id string, org_type string, daily_capacity int, hired_date date, active boolean",
+        ("snapshot_date",), ("staff_id",),
+        "one member of staff per snapshot; org is a branch or a specialist centre"),
+    TableSpec(
+        "silver.branches",
+        "snapshot_date date, branch_id string, branch_name string, city string, "
+        "opened_date date",
+        ("snapshot_date",), ("branch_id",), "one branch per snapshot"),
+    TableSpec(
+        "silver.consent",
+        "snapshot_date date, customer_id string, channel string, consent boolean, "
+        "do_not_disturb boolean, updated_at timestamp",
+        ("snapshot_date",), ("customer_id", "channel"),
+        "one customer's marketing consent on one channel per snapshot"),
+    TableSpec(
+        "silver.party_links",
+        "snapshot_date date, person_id string, company_id string, link_type string, "
+        "link_types array<string>, source string, confidence double, evidence string, "
+        "txn_count long, total_amount_cny double, first_seen_date date, last_seen_date date",
+        ("snapshot_date",), ("person_id", "company_id"),
+        "one person-company link per snapshot: type, source (crm, inferred, both), confidence"),
+    TableSpec(
+        "ops.runs",
+        "run_id string, business_date date, step string, source string, status string, "
+        "started_at timestamp, finished_at timestamp, seconds double, rows_read long, "
+        "rows_written long, rows_quarantined long, rows_duplicate long, message string",
+        ("business_date", "step"), ("step", "source"),
+        "one step (and source) of one run for a business date; a rerun replaces it",
+        volatile=("run_id", "started_at", "finished_at", "seconds")),
+]
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in _TABLES}
+
+
+def table(name: str) -> TableSpec:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; known: {sorted(TABLES)}") from None
