@@ -179,7 +179,7 @@ def _typed(field: Field, timezone: str) -> Column:
     if field.type in ("int", "double"):
         return text.try_cast(SPARK_TYPES[field.type])
     if field.type == "date":
-        return F.try_to_date(text, F.lit("yyyy-MM-dd"))
+        return F.try_to_date(text, "yyyy-MM-dd")
     if field.type == "timestamp":
         local = F.coalesce(*[F.try_to_timestamp(text, F.lit(fmt)) for fmt in TS_FORMATS])
         return F.to_utc_timestamp(local, timezone)
@@ -253,13 +253,13 @@ def mark_duplicates(validated: DataFrame, spec: SourceSpec) -> DataFrame:
               .otherwise(F.lit("quarantine")))
     reasons = F.when(good & (F.col("_rank") > 1) & (F.col("record_hash") != F.col("_first_hash")),
                      F.array(F.lit("duplicate_key_conflict"))).otherwise(F.col("reasons"))
-    return (ranked.withColumn("status", status).withColumn("reasons", reasons)
+    return (ranked.withColumn("_outcome", status).withColumn("reasons", reasons)
             .drop("_rank", "_first_hash"))
 
 
 def to_bronze(marked: DataFrame, spec: SourceSpec, business_date: dt.date, source_file: str,
               ingested_at: dt.datetime) -> DataFrame:
-    return marked.where(F.col("status") == "keep").select(
+    return marked.where(F.col("_outcome") == "keep").select(
         *spec.field_names, F.lit(business_date).alias("business_date"),
         F.lit(source_file).alias("source_file"), "source_line", "record_hash",
         F.lit(ingested_at).cast("timestamp").alias("ingested_at"))
@@ -267,14 +267,14 @@ def to_bronze(marked: DataFrame, spec: SourceSpec, business_date: dt.date, sourc
 
 def to_quarantine(marked: DataFrame, spec: SourceSpec, business_date: dt.date,
                   source_file: str, ingested_at: dt.datetime) -> DataFrame:
-    return marked.where(F.col("status") == "quarantine").select(
+    return marked.where(F.col("_outcome") == "quarantine").select(
         F.lit(spec.name).alias("source"), F.lit(business_date).alias("business_date"),
         F.lit(source_file).alias("source_file"), "source_line", "raw", "reasons",
         "record_key", "record_hash", F.lit(ingested_at).cast("timestamp").alias("ingested_at"))
 
 
 def count_outcomes(marked: DataFrame, source_file: str) -> IngestCounts:
-    by_status = {r["status"]: r["count"] for r in marked.groupBy("status").count().collect()}
+    by_status = {r["_outcome"]: r["count"] for r in marked.groupBy("_outcome").count().collect()}
     total = sum(by_status.values())
     return IngestCounts(source_file, total, by_status.get("keep", 0),
                         by_status.get("quarantine", 0), by_status.get("duplicate", 0)).check()

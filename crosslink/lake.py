@@ -27,7 +27,7 @@ from urllib.parse import unquote
 
 from crosslink.tables import TableSpec, table
 
-HIDDEN_PREFIXES = ("_", ".")
+COMMIT_ATTEMPTS = 6
 
 
 class TableNotFoundError(LookupError):
@@ -164,6 +164,21 @@ class Lake:
         return actions
 
     def _commit(self, root: Path, spec: TableSpec, actions: list, partition: dict | None) -> int:
+        """One Delta transaction. Parallel writers of other partitions (Airflow runs sources
+        side by side) can win the race for a version: re-read the log and try again."""
+        from deltalake.exceptions import CommitFailedError, DeltaError
+
+        for attempt in range(COMMIT_ATTEMPTS):
+            try:
+                return self._try_commit(root, spec, actions, partition)
+            except (CommitFailedError, DeltaError) as exc:
+                if attempt == COMMIT_ATTEMPTS - 1 or not _is_conflict(exc):
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
+        raise AssertionError("unreachable")
+
+    def _try_commit(self, root: Path, spec: TableSpec, actions: list,
+                    partition: dict | None) -> int:
         from deltalake import DeltaTable
         from deltalake.transaction import create_table_with_add_actions
 
@@ -255,6 +270,27 @@ class Lake:
         return content_checksum(self.read(name, version=version, where=where),
                                 exclude=table(name).volatile)
 
+    def compact(self, name: str) -> dict:
+        """Rewrite each partition's small files into few large ones: one new version, same rows.
+
+        Nightly partition writes leave one small file per Spark task; reads slow down as they
+        pile up. The replaced files stay until `vacuum` removes them after the retention.
+        Returns {"files_added": n, "files_removed": m}.
+        """
+        root = self.path(name)
+        if self.backend == "native":
+            from delta.tables import DeltaTable as SparkDeltaTable
+
+            row = (SparkDeltaTable.forPath(self.spark, str(root)).optimize()
+                   .executeCompaction().select("metrics.numFilesAdded",
+                                               "metrics.numFilesRemoved").first())
+            return {"files_added": int(row[0] or 0), "files_removed": int(row[1] or 0)}
+        from deltalake import DeltaTable
+
+        metrics = DeltaTable(str(root)).optimize.compact()
+        return {"files_added": int(metrics.get("numFilesAdded", 0)),
+                "files_removed": int(metrics.get("numFilesRemoved", 0))}
+
     def vacuum(self, name: str, retention_hours: int = 168) -> list[str]:
         """Delete files no version within the retention needs, and staging leftovers."""
         from deltalake import DeltaTable
@@ -266,6 +302,11 @@ class Lake:
                 shutil.rmtree(leftover, ignore_errors=True)
         return DeltaTable(str(root)).vacuum(retention_hours=retention_hours, dry_run=False,
                                             enforce_retention_duration=False)
+
+
+def _is_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in ("conflict", "concurrent", "already exists", "version"))
 
 
 def table_partition_columns(dt) -> list[str]:

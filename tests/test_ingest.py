@@ -57,8 +57,8 @@ GOOD = "AT1,2026-01-05 09:15:00,ATM01,P00000001,A0000000001,WDL,500.00,CNY"
 ])
 def test_each_csv_defect_is_quarantined_with_its_reason(spark, config, tmp_path, line, reason):
     marked, rows = _run(spark, config, _atm_file(tmp_path, [GOOD, line]), "atm_txn")
-    assert rows[2]["status"] == "keep" and rows[2]["reasons"] == []
-    assert rows[3]["status"] == "quarantine"
+    assert rows[2]["_outcome"] == "keep" and rows[2]["reasons"] == []
+    assert rows[3]["_outcome"] == "quarantine"
     assert reason in rows[3]["reasons"]
     assert rows[3]["raw"] == line
     counts = ingest.count_outcomes(marked, "atm_txn.csv")
@@ -86,7 +86,7 @@ def test_typed_values_and_local_time_to_utc(spark, config, tmp_path):
 def test_exact_duplicates_dropped_conflicts_quarantined(spark, config, tmp_path):
     conflict = GOOD.replace("500.00", "600.00")
     marked, rows = _run(spark, config, _atm_file(tmp_path, [GOOD, GOOD, conflict]), "atm_txn")
-    assert [rows[n]["status"] for n in (2, 3, 4)] == ["keep", "duplicate", "quarantine"]
+    assert [rows[n]["_outcome"] for n in (2, 3, 4)] == ["keep", "duplicate", "quarantine"]
     assert rows[4]["reasons"] == ["duplicate_key_conflict"]
     counts = ingest.count_outcomes(marked, "f")
     assert (counts.rows_read, counts.rows_written, counts.rows_quarantined,
@@ -96,7 +96,7 @@ def test_exact_duplicates_dropped_conflicts_quarantined(spark, config, tmp_path)
 def test_a_bad_row_does_not_shadow_a_good_row_with_the_same_key(spark, config, tmp_path):
     bad = GOOD.replace("500.00", "-1")
     _, rows = _run(spark, config, _atm_file(tmp_path, [bad, GOOD]), "atm_txn")
-    assert [rows[n]["status"] for n in (2, 3)] == ["quarantine", "keep"]
+    assert [rows[n]["_outcome"] for n in (2, 3)] == ["quarantine", "keep"]
 
 
 def _online(**over):
@@ -121,9 +121,9 @@ def test_each_json_defect_is_quarantined_with_its_reason(spark, config, tmp_path
     path = tmp_path / "online_txn.jsonl"
     path.write_text(json.dumps(_online()) + "\n" + line + "\n", encoding="utf-8")
     _, rows = _run(spark, config, path, "online_txn")
-    assert rows[1]["status"] == "keep", rows[1]["reasons"]
+    assert rows[1]["_outcome"] == "keep", rows[1]["reasons"]
     assert rows[1]["counterparty_account"] == "A0000000002"
-    assert rows[2]["status"] == "quarantine"
+    assert rows[2]["_outcome"] == "quarantine"
     assert reason in rows[2]["reasons"]
 
 
@@ -137,7 +137,7 @@ def test_parquet_rows_are_typed_and_checked(spark, config, tmp_path):
     assert table.column_names == spec.field_names
     pq.write_table(table, tmp_path / "card_pos.parquet")
     _, rows = _run(spark, config, tmp_path / "card_pos.parquet", "card_pos")
-    assert rows[1]["status"] == "keep" and rows[1]["amount"] == 35.0
+    assert rows[1]["_outcome"] == "keep" and rows[1]["amount"] == 35.0
     assert rows[2]["reasons"] == ["negative_amount:amount"]
 
 

@@ -107,3 +107,16 @@ def test_missing_column_is_refused(lake, spark):
     df = _branches(spark, D1, [1]).drop("city")
     with pytest.raises(ValueError, match="city"):
         lake.replace(df, "silver.branches", {"snapshot_date": D1})
+
+
+def test_parallel_writers_of_different_partitions_both_land(lake, spark):
+    """Airflow ingests sources side by side into one quarantine table."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lake.replace(_branches(spark, D1, [0]), "silver.branches", {"snapshot_date": D1})
+    days = [D1 + dt.timedelta(days=i) for i in range(1, 5)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda d: lake.replace(_branches(spark, d, [1, 2]), "silver.branches",
+                                             {"snapshot_date": d}), days))
+    assert lake.read("silver.branches").count() == 1 + 2 * len(days)
+    assert lake.version("silver.branches") == len(days)

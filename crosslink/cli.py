@@ -1,0 +1,212 @@
+"""`crosslink` — the command line for operators, data scientists and the demo.
+
+    crosslink generate [--customers N] [--days D] [--seed S] [--start DATE]
+    crosslink ingest --date D [--source NAME ...]
+    crosslink conform --date D
+    crosslink nightly --date D | --all
+    crosslink backfill --start D1 --end D2
+    crosslink tables [--date D]
+    crosslink airflow test --date D | airflow ui [--port P]
+
+`--home PATH` (or CROSSLINK_HOME) picks where everything is written. Config is loaded and
+validated before any work starts: a bad file stops the command with the file, key and problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from crosslink.config import Config, ConfigError, load_config
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _landing_dates(config: Config) -> list[dt.date]:
+    landing = config.home / "landing"
+    return sorted(dt.date.fromisoformat(p.name) for p in landing.glob("????-??-??"))
+
+
+def cmd_generate(args, config: Config) -> None:
+    from crosslink.generate import generate_bank
+
+    start = time.perf_counter()
+    summary = generate_bank(config, config.home, customers=args.customers, days=args.days,
+                            seed=args.seed, start=args.start, progress=print)
+    files = summary.get("files", {})
+    print(f"generated {len(files)} day(s) for {summary.get('customers')} customers "
+          f"in {time.perf_counter() - start:.1f}s")
+    print(f"  source extracts: {config.home / 'landing'}")
+    print(f"  hidden truth:    {config.home / 'truth'}")
+
+
+def _context(args, config: Config):
+    from crosslink.context import build_context
+
+    return build_context(args.date, config)
+
+
+def cmd_ingest(args, config: Config) -> None:
+    from jobs import ingest
+
+    for source, c in ingest.run(_context(args, config), args.source).items():
+        print(f"{source:12s} read {c.rows_read:>9,}  bronze {c.rows_written:>9,}  "
+              f"quarantined {c.rows_quarantined:>6,}  duplicates {c.rows_duplicate:>5,}")
+
+
+def cmd_conform(args, config: Config) -> None:
+    from jobs import conform
+
+    for name, rows in conform.run(_context(args, config)).items():
+        print(f"{name:22s} {rows:>10,} rows")
+
+
+def cmd_nightly(args, config: Config) -> None:
+    from crosslink.context import build_context
+    from crosslink.pipeline import format_summary, nightly
+
+    dates = _landing_dates(config) if args.all else [args.date]
+    if not dates:
+        raise SystemExit(f"no landing data under {config.home / 'landing'}; run generate first")
+    for day in dates:
+        summaries = nightly(build_context(day, config))
+        print(format_summary(summaries))
+    _print_tables(config, dates[-1])
+
+
+def cmd_backfill(args, config: Config) -> None:
+    from crosslink.context import build_context
+    from crosslink.pipeline import format_summary, nightly
+
+    if args.end < args.start:
+        raise SystemExit(f"--end {args.end} is before --start {args.start}")
+    dates = [args.start + dt.timedelta(days=i) for i in range((args.end - args.start).days + 1)]
+    missing = [d for d in dates if not (config.home / "landing" / d.isoformat()).is_dir()]
+    if missing:
+        raise SystemExit(f"no landing data under {config.home / 'landing'} for "
+                         f"{', '.join(d.isoformat() for d in missing)}")
+    for day in dates:
+        summaries = nightly(build_context(day, config))
+        print(format_summary(summaries))
+    _print_tables(config, dates[-1])
+
+
+def cmd_airflow_test(args, config: Config) -> None:
+    from crosslink import airflow_local
+
+    code = airflow_local.dags_test(args.date, config, dag_id=args.dag)
+    states = airflow_local.task_states(config, args.dag)
+    print(f"\n{args.dag} for {args.date}: " + ("succeeded" if code == 0 else "FAILED"))
+    for task_id, state in states.items():
+        print(f"  {task_id:24s} {state}")
+    print(f"task logs: {airflow_local.airflow_home(config) / 'logs'}")
+    if code:
+        raise SystemExit(code)
+
+
+def cmd_airflow_ui(args, config: Config) -> None:
+    from crosslink import airflow_local
+
+    raise SystemExit(airflow_local.standalone(config, port=args.port))
+
+
+def cmd_tables(args, config: Config) -> None:
+    _print_tables(config, args.date)
+
+
+def _print_tables(config: Config, day: dt.date | None) -> None:
+    from crosslink.lake import Lake
+    from crosslink.spark import get_spark
+    from crosslink.tables import TABLES
+
+    lake = Lake(get_spark(config.spark), config.home)
+    print(f"\n{'table':24s} {'rows':>12s} {'rows on ' + str(day) if day else '':>22s} "
+          f"{'version':>8s}")
+    for name, spec in TABLES.items():
+        if not lake.exists(name):
+            continue
+        df = lake.read(name)
+        today = ""
+        if day is not None:
+            col = spec.partition_by[0]
+            today = f"{df.where(df[col] == day).count():,}"
+        print(f"{name:24s} {df.count():>12,} {today:>22s} {lake.version(name):>8}")
+    print(f"\nlake:        {config.home / 'lake'}   (Delta tables: <layer>/<name>)")
+    print("quarantine:  bronze.quarantine — every rejected record with its reasons")
+    print(f"data docs:   {config.home / 'gx'}")
+    print("run log:     ops.runs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crosslink", description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, help="CROSSLINK_HOME (default ./var)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write a synthetic bank's source extracts")
+    gen.add_argument("--customers", type=int)
+    gen.add_argument("--days", type=int)
+    gen.add_argument("--seed", type=int)
+    gen.add_argument("--start", type=_date)
+    gen.set_defaults(func=cmd_generate)
+
+    ing = sub.add_parser("ingest", help="landing extracts -> bronze (+ quarantine)")
+    ing.add_argument("--date", type=_date, required=True)
+    ing.add_argument("--source", action="append")
+    ing.set_defaults(func=cmd_ingest)
+
+    con = sub.add_parser("conform", help="bronze -> silver for a date")
+    con.add_argument("--date", type=_date, required=True)
+    con.set_defaults(func=cmd_conform)
+
+    nig = sub.add_parser("nightly", help="every pipeline step for a date, in one process")
+    when = nig.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", type=_date)
+    when.add_argument("--all", action="store_true", help="every date under landing/, in order")
+    nig.set_defaults(func=cmd_nightly)
+
+    bac = sub.add_parser("backfill", help="the in-process nightly for every date of a range")
+    bac.add_argument("--start", type=_date, required=True, help="first business date")
+    bac.add_argument("--end", type=_date, required=True, help="last business date (included)")
+    bac.set_defaults(func=cmd_backfill)
+
+    tab = sub.add_parser("tables", help="row counts and versions of every lake table")
+    tab.add_argument("--date", type=_date)
+    tab.set_defaults(func=cmd_tables)
+
+    air = sub.add_parser("airflow", help="run the DAGs locally (home: $CROSSLINK_HOME/airflow)")
+    air_sub = air.add_subparsers(dest="airflow_command", required=True)
+    air_test = air_sub.add_parser("test", help="airflow dags test for a business date, "
+                                               "no scheduler")
+    air_test.add_argument("--date", type=_date, required=True, help="business date")
+    air_test.add_argument("--dag", default="crosslink_nightly",
+                          choices=["crosslink_nightly", "crosslink_maintenance"])
+    air_test.set_defaults(func=cmd_airflow_test)
+    air_ui = air_sub.add_parser("ui", help="airflow standalone on 127.0.0.1, until Ctrl-C")
+    air_ui.add_argument("--port", type=int, default=8080)
+    air_ui.set_defaults(func=cmd_airflow_ui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    if args.home:
+        os.environ["CROSSLINK_HOME"] = str(args.home.resolve())
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        print(f"crosslink: configuration error\n{exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    args.func(args, config)
+
+
+if __name__ == "__main__":
+    main()
