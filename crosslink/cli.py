@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from crosslink.config import Config, ConfigError, load_config
+from crosslink.context import build_context, run_job
 
 
 def _date(text: str) -> dt.date:
@@ -50,15 +51,15 @@ def cmd_generate(args, config: Config) -> None:
 
 
 def _context(args, config: Config):
-    from crosslink.context import build_context
-
     return build_context(args.date, config)
+
 
 
 def cmd_ingest(args, config: Config) -> None:
     from jobs import ingest
 
-    for source, c in ingest.run(_context(args, config), args.source).items():
+    results = run_job(_context(args, config), ingest.run, args.source)
+    for source, c in results.items():
         print(f"{source:12s} read {c.rows_read:>9,}  bronze {c.rows_written:>9,}  "
               f"quarantined {c.rows_quarantined:>6,}  duplicates {c.rows_duplicate:>5,}")
 
@@ -66,12 +67,12 @@ def cmd_ingest(args, config: Config) -> None:
 def cmd_conform(args, config: Config) -> None:
     from jobs import conform
 
-    for name, rows in conform.run(_context(args, config)).items():
+    counts = run_job(_context(args, config), conform.run)
+    for name, rows in counts.items():
         print(f"{name:22s} {rows:>10,} rows")
 
 
 def cmd_nightly(args, config: Config) -> None:
-    from crosslink.context import build_context
     from crosslink.pipeline import format_summary, nightly
 
     dates = _landing_dates(config) if args.all else [args.date]

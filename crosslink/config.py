@@ -65,6 +65,63 @@ class LinkageConfig(_Strict):
     owner_transfer_min_count: int = Field(ge=1)
 
 
+class MaintenanceConfig(_Strict):
+    """The weekly maintenance DAG: Delta compaction and vacuum, clean-up of old files."""
+
+    schedule: str = "0 3 * * 0"            # cron, in `AirflowConfig.timezone`
+    vacuum_retention_hours: int = Field(default=168, ge=0)
+    landing_keep_days: int = Field(default=30, ge=1)      # landing/<date>/ older than this go
+    exports_keep_days: int = Field(default=30, ge=1)      # exports/<date>/
+    validations_keep_days: int = Field(default=30, ge=1)  # gx validation results, docs pages
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        return _check_cron(value)
+
+
+class AirflowConfig(_Strict):
+    """How Airflow runs the jobs: when, for which business date, with what retries."""
+
+    schedule: str = "30 1 * * *"           # cron, in `timezone`
+    timezone: str = "Asia/Shanghai"
+    business_date_offset_days: int = Field(default=-1, ge=-7, le=0)
+    retries: int = Field(default=2, ge=0)
+    retry_delay_minutes: float = Field(default=5, gt=0)
+    task_timeout_minutes: int = Field(default=60, ge=1)
+    max_active_tasks: int = Field(default=4, ge=1)   # Spark jobs of one DAG run at a time
+    spark_conn_id: str = Field(default="spark_default", pattern=r"^[A-Za-z0-9_]+$")
+    ingest_task_per_source: bool = True    # false: one ingest task (one Spark JVM) for all
+    maintenance: MaintenanceConfig = MaintenanceConfig()
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        return _check_cron(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        return _check_timezone(value)
+
+
+def _check_cron(value: str) -> str:
+    """Five cron fields or an @preset; Airflow checks the rest when it parses the DAG."""
+    if not (value.startswith("@") or len(value.split()) == 5):
+        raise ValueError(f"not a cron expression (5 fields or @preset): {value!r}")
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}") from exc
+    return value
+
+
 class PipelineConfig(_Strict):
     home: str
     timezone: str
@@ -72,6 +129,7 @@ class PipelineConfig(_Strict):
     ingest: IngestConfig
     conform: ConformConfig
     linkage: LinkageConfig
+    airflow: AirflowConfig = AirflowConfig()
 
     @field_validator("timezone")
     @classmethod
@@ -169,6 +227,9 @@ DEFECT_KINDS = ("duplicate", "null_key", "unknown_code", "negative_amount", "abs
 
 
 class DefectRates(_Strict):
+    """Per-record rate of each injected defect kind, per source file and day (see
+    crosslink.generate.defects for how records are chosen)."""
+
     duplicate: float = Field(ge=0, le=0.2)
     null_key: float = Field(ge=0, le=0.2)
     unknown_code: float = Field(ge=0, le=0.2)
@@ -183,6 +244,9 @@ class DefectRates(_Strict):
 
 
 class GeneratorConfig(_Strict):
+    """The synthetic bank (conf/base/generator.yaml); generate_bank's arguments override
+    customers, days, seed and start."""
+
     customers: int = Field(ge=50)
     days: int = Field(ge=1)
     seed: int
@@ -195,7 +259,7 @@ class GeneratorConfig(_Strict):
     corporate_txn_per_day: float = Field(gt=0)
     employment_rate: float = Field(ge=0, le=1)
     payroll_through_us: float = Field(ge=0, le=1)
-    payday: int = Field(ge=1, le=28)
+    payday: int | None = Field(default=None, ge=1, le=28)   # None: each company its own day
     open_rate_scale: float = Field(gt=0)
     defects: DefectRates
 

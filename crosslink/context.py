@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crosslink.config import Config, load_config
 from crosslink.lake import Lake
-from crosslink.runs import new_run_id
+from crosslink.runs import RunLog, new_run_id
 
 
 @dataclass
@@ -18,6 +18,7 @@ class JobContext:
     lake: Lake
     business_date: dt.date
     run_id: str
+    run_log: RunLog
 
     @property
     def home(self) -> Path:
@@ -36,8 +37,18 @@ def build_context(business_date: dt.date, config: Config | None = None,
 
         spark = get_spark(config.spark)
     config.home.mkdir(parents=True, exist_ok=True)
-    return JobContext(config, spark, Lake(spark, config.home), business_date,
-                      run_id or new_run_id())
+    lake = Lake(spark, config.home)
+    run_id = run_id or new_run_id()
+    return JobContext(config, spark, lake, business_date, run_id,
+                      RunLog(lake, run_id, business_date))
+
+
+def run_job(ctx: JobContext, job, *args):
+    """Run `job(ctx, *args)`; the run log is written whether it succeeds or fails."""
+    try:
+        return job(ctx, *args)
+    finally:
+        ctx.run_log.flush()
 
 
 def parse_date(text: str) -> dt.date:

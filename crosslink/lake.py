@@ -10,8 +10,8 @@ Two backends produce ordinary Delta tables:
   part of any version, so a crash between the two steps leaves the table as it was; the orphans
   are removed by `vacuum`.
 
-Writes are scoped: `replace` swaps exactly the named partition (a rerun of a business date
-replaces that date's rows, nothing else), `append` adds rows.
+Writes are scoped: `replace` swaps exactly the named partition(s) in one commit (a rerun of a
+business date replaces that date's rows, nothing else), `append` adds rows.
 """
 
 from __future__ import annotations
@@ -91,11 +91,13 @@ class Lake:
 
     # --- writes ------------------------------------------------------------------------------
     def replace(self, df, name: str, partition: dict) -> WriteResult:
-        """Replace exactly one partition (every partition column given) with `df`'s rows."""
+        """Replace every row under `partition` — values for the leading partition columns,
+        e.g. {business_date} or {business_date, source} — with `df`'s rows, in one commit."""
         spec = table(name)
-        if set(partition) != set(spec.partition_by):
-            raise ValueError(f"{name}: replace needs a value for each of {spec.partition_by}, "
-                             f"got {sorted(partition)}")
+        leading = spec.partition_by[:len(partition)]
+        if not partition or set(partition) != set(leading):
+            raise ValueError(f"{name}: replace needs values for leading partition columns of "
+                             f"{spec.partition_by}, got {sorted(partition)}")
         return self._write(df, spec, partition)
 
     def append(self, df, name: str) -> WriteResult:
@@ -150,7 +152,7 @@ class Lake:
             rows = pq.read_metadata(file).num_rows
             if rows == 0:
                 continue
-            if expected is not None and values != expected:
+            if expected is not None and any(values[c] != v for c, v in expected.items()):
                 raise ValueError(f"{spec.name}: rows for partition {values} in a write that "
                                  f"replaces {expected}; nothing was committed")
             target = root / relative.parent / f"{uuid.uuid4().hex[:8]}-{relative.name}"

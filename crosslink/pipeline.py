@@ -50,12 +50,16 @@ STEPS: list[tuple[str, Callable[[JobContext], StepSummary]]] = [
 
 
 def nightly(ctx: JobContext, progress: Callable[[str], None] = print) -> list[StepSummary]:
+    """Run every step for the context's date; ops.runs gets one commit for the whole run."""
     summaries = []
-    for name, step in STEPS:
-        progress(f"[{ctx.business_date}] {name} …")
-        summary = step(ctx)
-        progress(f"[{ctx.business_date}] {name} done in {summary.seconds:.1f}s")
-        summaries.append(summary)
+    try:
+        for name, step in STEPS:
+            progress(f"[{ctx.business_date}] {name} …")
+            summary = step(ctx)
+            progress(f"[{ctx.business_date}] {name} done in {summary.seconds:.1f}s")
+            summaries.append(summary)
+    finally:
+        ctx.run_log.flush()
     return summaries
 
 

@@ -1,7 +1,10 @@
-"""`ops.runs`: one row per step (and source) of a run for a business date.
+"""`ops.runs`: one row per step (and source) of the latest run of a business date.
 
-Each step replaces its own (business_date, step) partition, so a rerun of a date leaves one row
-per step: the latest attempt. Earlier attempts stay readable through Delta time travel.
+A `RunLog` buffers the records of a job (or of a whole nightly run) and writes them in one
+commit, replacing the narrowest partition that covers them: (date, step, source) for one
+Airflow task, (date, step) for a job over every source, (date) for the nightly run. So a rerun
+leaves exactly the rows of the latest attempt; earlier attempts stay readable through Delta
+time travel.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass, field
 
 from crosslink.tables import table
 
+NO_SOURCE = "all"
+
 
 def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
@@ -22,7 +27,7 @@ def new_run_id() -> str:
 @dataclass
 class StepRecord:
     step: str
-    source: str = ""
+    source: str = NO_SOURCE
     rows_read: int = 0
     rows_written: int = 0
     rows_quarantined: int = 0
@@ -34,29 +39,45 @@ class StepRecord:
     seconds: float = 0.0
 
 
-@contextmanager
-def recorded(lake, run_id: str, business_date: dt.date, step: str, source: str = ""):
-    """Time a step and write its ops.runs row, whether it succeeds or fails."""
-    record = StepRecord(step=step, source=source)
-    start = time.perf_counter()
-    try:
-        yield record
-        record.status = "success"
-    except BaseException as exc:
-        record.status = "failed"
-        record.message = (record.message + " " if record.message else "") + \
-            f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    finally:
-        record.seconds = round(time.perf_counter() - start, 3)
-        record.finished_at = dt.datetime.now(dt.UTC)
-        write_records(lake, run_id, business_date, step, [record])
+class RunLog:
+    def __init__(self, lake, run_id: str, business_date: dt.date):
+        self.lake, self.run_id, self.business_date = lake, run_id, business_date
+        self.records: list[StepRecord] = []
 
+    @contextmanager
+    def step(self, step: str, source: str = NO_SOURCE):
+        """Time a step and keep its record, whether it succeeds or fails."""
+        record = StepRecord(step=step, source=source)
+        self.records.append(record)
+        start = time.perf_counter()
+        try:
+            yield record
+            record.status = "success"
+        except BaseException as exc:
+            record.status = "failed"
+            detail = f"{type(exc).__name__}: {exc}"
+            record.message = f"{record.message} {detail}".strip()[:4000]
+            raise
+        finally:
+            record.seconds = round(time.perf_counter() - start, 3)
+            record.finished_at = dt.datetime.now(dt.UTC)
 
-def write_records(lake, run_id: str, business_date: dt.date, step: str,
-                  records: list[StepRecord]) -> None:
-    rows = [(run_id, business_date, r.step, r.source, r.status, r.started_at, r.finished_at,
-             r.seconds, r.rows_read, r.rows_written, r.rows_quarantined, r.rows_duplicate,
-             r.message) for r in records]
-    df = lake.spark.createDataFrame(rows, table("ops.runs").ddl)
-    lake.replace(df, "ops.runs", {"business_date": business_date, "step": step})
+    def scope(self) -> dict:
+        partition = {"business_date": self.business_date}
+        steps = {r.step for r in self.records}
+        if len(steps) == 1:
+            partition["step"] = steps.pop()
+            sources = {r.source for r in self.records}
+            if len(sources) == 1:
+                partition["source"] = sources.pop()
+        return partition
+
+    def flush(self) -> None:
+        if not self.records:
+            return
+        rows = [(self.run_id, self.business_date, r.step, r.source, r.status, r.started_at,
+                 r.finished_at, r.seconds, r.rows_read, r.rows_written, r.rows_quarantined,
+                 r.rows_duplicate, r.message) for r in self.records]
+        df = self.lake.spark.createDataFrame(rows, table("ops.runs").ddl)
+        self.lake.replace(df, "ops.runs", self.scope())
+        self.records = []

@@ -110,8 +110,8 @@ _TABLES = [_bronze(spec) for spec in SOURCES.values()] + [
         "run_id string, business_date date, step string, source string, status string, "
         "started_at timestamp, finished_at timestamp, seconds double, rows_read long, "
         "rows_written long, rows_quarantined long, rows_duplicate long, message string",
-        ("business_date", "step"), ("step", "source"),
-        "one step (and source) of one run for a business date; a rerun replaces it",
+        ("business_date", "step", "source"), ("step", "source"),
+        "one step (and source; 'all' when none) of the latest run of a business date",
         volatile=("run_id", "started_at", "finished_at", "seconds")),
 ]
 

@@ -17,8 +17,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from crosslink import conform, linkage, quality
-from crosslink.context import JobContext, build_context, parse_date
-from crosslink.runs import recorded
+from crosslink.context import JobContext, build_context, parse_date, run_job
 from crosslink.sources import TRANSACTION_SOURCES
 
 
@@ -62,7 +61,7 @@ def build_links(ctx: JobContext, today_txns: DataFrame, customers: DataFrame) ->
 
 def run(ctx: JobContext) -> dict[str, int]:
     day = ctx.business_date
-    with recorded(ctx.lake, ctx.run_id, day, "conform") as rec:
+    with ctx.run_log.step("conform") as rec:
         # persisted: each table is used by its gate, its write and its dependants
         tables = {name: df.persist() for name, df in build_snapshots(ctx).items()}
         customers = tables["silver.customers"]
@@ -89,7 +88,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--date", required=True, type=parse_date, help="business date")
     args = parser.parse_args(argv)
-    for name, rows in run(build_context(args.date)).items():
+    counts = run_job(build_context(args.date), run)
+    for name, rows in counts.items():
         print(f"{name:22s} {rows:>10,} rows")
 
 

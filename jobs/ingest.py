@@ -5,7 +5,7 @@
 Per source file: parse and type, quarantine bad records with reasons, drop exact duplicates,
 check the accounting identity (read = bronze + quarantined + duplicates), stop if the
 quarantine rate or the bronze quality gate fails, then replace the date's bronze partition.
-Each source's outcome is a row of ops.runs (step `ingest.<source>`).
+Each source's outcome is a row of ops.runs (step `ingest`, source `<source>`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ import argparse
 import datetime as dt
 
 from crosslink import ingest, quality
-from crosslink.context import JobContext, build_context, parse_date
-from crosslink.runs import recorded
+from crosslink.context import JobContext, build_context, parse_date, run_job
 from crosslink.sources import SOURCES
 
 
@@ -26,11 +25,13 @@ def _domains(ctx: JobContext, source: str) -> dict[str, tuple]:
     return {}
 
 
-def ingest_source(ctx: JobContext, source: str) -> ingest.IngestCounts:
+def ingest_source(ctx: JobContext, source: str, quarantined: list) -> ingest.IngestCounts:
+    """Ingest one file; its quarantine rows are appended to `quarantined` (materialised) so
+    the caller writes them — even when a gate then stops the run."""
     spec = SOURCES[source]
     path = ctx.landing_file(spec.file_name)
     cfg = ctx.config.pipeline
-    with recorded(ctx.lake, ctx.run_id, ctx.business_date, f"ingest.{source}", source) as rec:
+    with ctx.run_log.step("ingest", source) as rec:
         ingested_at = dt.datetime.now(dt.UTC)
         parsed = ingest.read_source(ctx.spark, path, spec)
         validated = ingest.validate(parsed, spec, ctx.business_date, cfg.ingest, cfg.timezone,
@@ -41,10 +42,8 @@ def ingest_source(ctx: JobContext, source: str) -> ingest.IngestCounts:
             rec.rows_read, rec.rows_written = counts.rows_read, counts.rows_written
             rec.rows_quarantined, rec.rows_duplicate = (counts.rows_quarantined,
                                                         counts.rows_duplicate)
-            quarantine = ingest.to_quarantine(marked, spec, ctx.business_date, str(path),
-                                              ingested_at)
-            ctx.lake.replace(quarantine, "bronze.quarantine",
-                             {"business_date": ctx.business_date, "source": source})
+            quarantined.append(ingest.to_quarantine(
+                marked, spec, ctx.business_date, str(path), ingested_at).localCheckpoint())
             quality.quarantine_rate_gate(source, counts.rows_read, counts.rows_quarantined,
                                          cfg.quality)
             bronze = ingest.to_bronze(marked, spec, ctx.business_date, str(path), ingested_at)
@@ -56,8 +55,34 @@ def ingest_source(ctx: JobContext, source: str) -> ingest.IngestCounts:
     return counts
 
 
+def _write_quarantine(ctx: JobContext, frames: list, sources: list[str] | None) -> None:
+    """Every source of the date in one commit, or just the named source's partition."""
+    if not frames:
+        return
+    union = frames[0]
+    for frame in frames[1:]:
+        union = union.unionByName(frame)
+    scope = {"business_date": ctx.business_date}
+    if sources is not None and len(sources) == 1:
+        scope["source"] = sources[0]
+    elif sources is not None:
+        for source in sources:
+            part = union.where(union.source == source)
+            ctx.lake.replace(part, "bronze.quarantine", {**scope, "source": source})
+        return
+    ctx.lake.replace(union, "bronze.quarantine", scope)
+
+
 def run(ctx: JobContext, sources: list[str] | None = None) -> dict[str, ingest.IngestCounts]:
-    return {source: ingest_source(ctx, source) for source in (sources or list(SOURCES))}
+    """Ingest the named sources (default: all, with one quarantine commit for the date)."""
+    quarantined: list = []
+    results = {}
+    try:
+        for source in sources or list(SOURCES):
+            results[source] = ingest_source(ctx, source, quarantined)
+    finally:
+        _write_quarantine(ctx, quarantined, sources)
+    return results
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -66,8 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--source", action="append", choices=sorted(SOURCES),
                         help="only these sources (repeatable); default: all")
     args = parser.parse_args(argv)
-    ctx = build_context(args.date)
-    for source, counts in run(ctx, args.source).items():
+    results = run_job(build_context(args.date), run, args.source)
+    for source, counts in results.items():
         print(f"{source:12s} read {counts.rows_read:>9,} bronze {counts.rows_written:>9,} "
               f"quarantined {counts.rows_quarantined:>6,} duplicates {counts.rows_duplicate:>5,}")
 

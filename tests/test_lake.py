@@ -120,3 +120,22 @@ def test_parallel_writers_of_different_partitions_both_land(lake, spark):
                                              {"snapshot_date": d}), days))
     assert lake.read("silver.branches").count() == 1 + 2 * len(days)
     assert lake.version("silver.branches") == len(days)
+
+
+def test_replace_by_leading_partition_columns_swaps_all_under_it(lake, spark):
+    ddl = table("bronze.quarantine").ddl
+
+    def rows(day, sources):
+        return spark.createDataFrame(
+            [(s, day, f"{s}.csv", 2, "raw", ["bad_encoding"], "k", "h", None) for s in sources],
+            ddl)
+
+    lake.replace(rows(D1, ["a"]), "bronze.quarantine", {"business_date": D1, "source": "a"})
+    lake.replace(rows(D1, ["b"]), "bronze.quarantine", {"business_date": D1, "source": "b"})
+    lake.replace(rows(D2, ["a"]), "bronze.quarantine", {"business_date": D2, "source": "a"})
+    result = lake.replace(rows(D1, ["c"]), "bronze.quarantine", {"business_date": D1})
+    assert result.version == 3  # one commit for the whole date
+    got = sorted((r.business_date, r.source) for r in lake.read("bronze.quarantine").collect())
+    assert got == [(D1, "c"), (D2, "a")]
+    with pytest.raises(ValueError, match="leading partition columns"):
+        lake.replace(rows(D1, ["a"]), "bronze.quarantine", {"source": "a"})

@@ -1,0 +1,81 @@
+"""Small generated banks shared by the generator tests (each takes well under a second)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from crosslink.config import DEFECT_KINDS, load_config
+from crosslink.generate import generate_bank
+from crosslink.sources import SOURCES
+
+START = dt.date(2026, 1, 26)
+
+
+def make_config(**generator):
+    return load_config(overrides={"generator": generator})
+
+
+@pytest.fixture(scope="session")
+def gen_config():
+    return make_config()
+
+
+@pytest.fixture(scope="session")
+def small_bank(tmp_path_factory, gen_config):
+    """300 customers × 3 days with the default config."""
+    home = tmp_path_factory.mktemp("small_bank")
+    summary = generate_bank(gen_config, home, customers=300, days=3, seed=11, start=START)
+    return home, summary
+
+
+@pytest.fixture(scope="session")
+def defect_bank(tmp_path_factory):
+    """High defect rates, so every kind shows up even in a small bank."""
+    config = make_config(defects={k: 0.01 for k in DEFECT_KINDS})
+    home = tmp_path_factory.mktemp("defect_bank")
+    summary = generate_bank(config, home, customers=400, days=2, seed=5, start=START)
+    return home, summary
+
+
+@pytest.fixture(scope="session")
+def busy_bank(tmp_path_factory):
+    """More days, many openings (open_rate_scale 25) and no defects: for behaviour checks."""
+    config = make_config(open_rate_scale=25.0, defects={k: 0.0 for k in DEFECT_KINDS})
+    home = tmp_path_factory.mktemp("busy_bank")
+    summary = generate_bank(config, home, customers=500, days=8, seed=3, start=START)
+    return home, summary
+
+
+def landing_file(home: Path, day: str, source: str) -> Path:
+    return home / "landing" / day / SOURCES[source].file_name
+
+
+def truth(home: Path, name: str):
+    return pq.read_table(home / "truth" / f"{name}.parquet").to_pandas()
+
+
+def json_records(path: Path) -> list[dict]:
+    """Every parseable record of a JSON-lines file (defective lines skipped)."""
+    out = []
+    for raw in path.read_bytes().split(b"\n"):
+        try:
+            out.append(json.loads(raw.decode("utf-8")))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+    return out
+
+
+def flat(record: dict) -> dict:
+    """A JSON record with nested objects flattened to dotted keys."""
+    out = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
