@@ -142,6 +142,13 @@ class PipelineConfig(_Strict):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @model_validator(mode="after")
+    def _gate_admits_what_ingest_admits(self) -> PipelineConfig:
+        if self.quality.max_amount < self.ingest.max_amount:
+            raise ValueError("quality.max_amount must be >= ingest.max_amount, or records "
+                             "ingest accepts would fail the bronze gate")
+        return self
+
 
 # --- spark.yaml ------------------------------------------------------------------------------
 class SparkConfig(_Strict):

@@ -1,0 +1,465 @@
+"""Quality gates: run a table's expectation suite on a DataFrame and stop the run if it fails.
+
+    result = gate(df, "silver.transactions", home=cfg.home, config=cfg.pipeline.quality,
+                  business_date=run_date)        # raises QualityGateError on failure
+
+Suites live in code (`expectations/`); Great Expectations keeps a file-mode context under
+`$CROSSLINK_HOME/gx/` that mirrors them and stores every validation result, from which Data
+Docs are rendered (`gx/uncommitted/data_docs/local_site/index.html`).
+
+Why it is built this way:
+- GX is imported lazily (importing it takes ~3 s) and its context is created once per process
+  and home; datasource, assets, suites, validation definitions and checkpoints are registered
+  once (get-or-add), under a file lock, because several jobs may share one home at a time and
+  GX rewrites `great_expectations.yml` whole.
+- The Spark datasource is registered with `persist=False`: GX would otherwise `persist()` the
+  caller's DataFrame and never release it.
+- Progress bars and usage analytics are switched off: nightly logs stay readable and nothing
+  leaves the bank.
+- Results carry counts for every expectation but unexpected values only for failed ones
+  (fetched in a second, unstored pass): sampling every expectation doubled the gate's time.
+- Data Docs are updated incrementally (this result, its suite, the index) after each gate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crosslink.config import QualityConfig
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+log = logging.getLogger(__name__)
+
+DATASOURCE = "crosslink"                 # one Spark datasource; one dataframe asset per table
+BATCH_DEFINITION = "whole_frame"
+SAMPLE_SIZE = 5                          # unexpected values kept per failed expectation
+# Counts for every expectation but no unexpected values: fetching them costs a Spark job per
+# expectation, pass or fail (half the gate's time); with a count of 0 the query is planned but
+# runs no job. Samples are fetched afterwards for the failed expectations only (`_with_samples`).
+RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0}
+SAMPLE_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": SAMPLE_SIZE}
+ANY_DATE = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))   # date check when no date is given
+_LOCK_FILE = ".crosslink.lock"
+
+
+@dataclass
+class ExpectationFailure:
+    """One failed expectation, with enough detail to act on it without opening Data Docs."""
+
+    expectation: str                     # e.g. "expect_column_values_to_not_be_null"
+    column: str | None                   # column(s) it checks, comma-separated; None: table
+    unexpected_count: int | None         # rows breaking it (None: not a row-level check)
+    element_count: int | None            # rows it looked at
+    sample: list = field(default_factory=list)   # a few unexpected values
+    dimension: str | None = None         # quality dimension it protects (expectation meta)
+    detail: str = ""                     # condition, observed value or error text
+
+    def describe(self) -> str:
+        """`expect_x(col): 3 of 1200 rows unexpected [sample: ...]`, for logs and errors."""
+        text = f"{self.expectation}({self.column})" if self.column else self.expectation
+        if self.unexpected_count is not None:
+            of = f" of {self.element_count}" if self.element_count is not None else ""
+            text += f": {self.unexpected_count}{of} rows unexpected"
+        if self.detail:
+            text += f" ({self.detail})"
+        if self.sample:
+            text += f" [sample: {', '.join(_show(v) for v in self.sample)}]"
+        return text
+
+
+def _show(value) -> str:
+    """A sample value as a reader wants it: quoted strings, plain dates and numbers."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+@dataclass
+class GateResult:
+    """The outcome of one table's gate; `failed` is empty when `success`."""
+
+    table: str
+    success: bool
+    evaluated: int
+    failed: list[ExpectationFailure]
+    rows: int
+    seconds: float
+
+    def describe(self) -> str:
+        if self.success:
+            return (f"gate passed for {self.table}: {self.evaluated} expectations on "
+                    f"{self.rows} rows in {self.seconds:.1f} s")
+        return f"gate failed for {self.table}: " + "; ".join(f.describe() for f in self.failed)
+
+
+class QualityGateError(RuntimeError):
+    """A quality gate failed; the message names the table and every failed expectation."""
+
+    def __init__(self, message: str, result: GateResult | None = None):
+        super().__init__(message)
+        self.result = result
+
+
+# --- public API ------------------------------------------------------------------------------
+def validate(df: DataFrame, table_name: str, *, home: Path, config: QualityConfig,
+             business_date: dt.date | None = None) -> GateResult:
+    """Run the table's suite on `df`, store the result under `home/gx/`, never raise on failure.
+
+    With `business_date` every row must belong to that date's partition; without it any date
+    passes (backfills spanning several dates). The caller keeps ownership of `df`: nothing here
+    caches or unpersists it.
+    """
+    started = time.perf_counter()
+    business_date = _as_date(business_date)
+    with _LOCK:                           # a GX context is not safe to share between threads
+        checkpoint = _checkpoint_for(Path(home), table_name)
+        run = checkpoint.run(batch_parameters={"dataframe": df},
+                             expectation_parameters=expectation_parameters(config, business_date),
+                             run_id=_run_id(business_date))
+        (result_key, outcome), = run.run_results.items()
+        if config.build_data_docs:
+            _update_docs(Path(home), result_key, table_name)
+        failed = [_failure(r) for r in
+                  _with_samples(checkpoint, df, [r for r in outcome.results if not r.success])]
+    rows = _row_count(outcome.results)
+    if rows is None:                      # only when every row-level check errored out
+        rows = df.count()
+    result = GateResult(table_name, outcome.success, len(outcome.results), failed, rows,
+                        round(time.perf_counter() - started, 3))
+    log.info(result.describe())
+    return result
+
+
+def _as_date(value: dt.date | None) -> dt.date | None:
+    """A datetime is a date too, but compares badly with a date column: keep the date part."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _checkpoint_for(home: Path, table_name: str):
+    checkpoints = _project(home).checkpoints
+    if table_name not in checkpoints:
+        raise KeyError(f"no quality gate for {table_name!r}; known: {sorted(checkpoints)}")
+    return checkpoints[table_name]
+
+
+def gate(df: DataFrame, table_name: str, *, home: Path, config: QualityConfig,
+         business_date: dt.date | None = None) -> GateResult:
+    """`validate`, then raise `QualityGateError` when any expectation failed."""
+    result = validate(df, table_name, home=home, config=config, business_date=business_date)
+    if not result.success:
+        raise QualityGateError(result.describe(), result)
+    return result
+
+
+def quarantine_rate_gate(source: str, rows_read: int, rows_quarantined: int,
+                         config: QualityConfig) -> None:
+    """Stop the run when a source file quarantines more than `max_quarantine_rate` of its rows.
+
+    A few bad records are normal and quarantined; many mean the extract itself is broken (wrong
+    layout, truncated file), and loading the rest would publish a silently partial day.
+    """
+    if rows_read <= 0:
+        return
+    rate = rows_quarantined / rows_read
+    if rate > config.max_quarantine_rate:
+        raise QualityGateError(
+            f"quarantine gate failed for source {source}: {rows_quarantined} of {rows_read} "
+            f"rows quarantined, rate {rate:.2%} exceeds threshold "
+            f"{config.max_quarantine_rate:.2%}")
+
+
+def build_data_docs(home: Path) -> Path:
+    """Render Data Docs for every stored result; return the local site's index.html."""
+    with _LOCK:
+        urls = _context(Path(home)).build_data_docs()
+    return _index_path(urls)
+
+
+def expectation_parameters(config: QualityConfig,
+                           business_date: dt.date | None = None) -> dict[str, Any]:
+    """Values of the suites' `$PARAMETER`s (see `expectations.PARAMETERS`) for one run."""
+    business_date = _as_date(business_date)
+    date_from, date_to = (business_date, business_date) if business_date else ANY_DATE
+    return {"max_amount": config.max_amount, "date_from": date_from, "date_to": date_to}
+
+
+# --- results ---------------------------------------------------------------------------------
+def _with_samples(checkpoint, df: DataFrame, failed: list) -> list:
+    """Re-run only the failed row-level expectations, unstored, to pick up unexpected values.
+
+    Costs a Spark job or two on a failing night and nothing on a clean one. A problem here must
+    not hide the failure itself, so it is logged and the sample-less results are kept.
+    """
+    row_level = [r for r in failed if "unexpected_count" in (r.result or {})]
+    if not row_level:
+        return failed
+    gx = _import_gx()
+    try:
+        batch = checkpoint.validation_definitions[0].batch_definition.get_batch(
+            batch_parameters={"dataframe": df})
+        probe = gx.ExpectationSuite(name=f"{checkpoint.name}.samples",
+                                    expectations=[_unbound(r) for r in row_level])
+        sampled = batch.validate(probe, result_format=SAMPLE_FORMAT).results
+    except Exception:  # noqa: BLE001 - samples are a courtesy; the failure is what matters
+        log.warning("could not fetch unexpected values for %s", checkpoint.name, exc_info=True)
+        return failed
+    by_config = {_config_key(r): r for r in sampled}     # GX does not keep the suite's order
+    return [by_config.get(_config_key(r), r) for r in failed]
+
+
+def _config_key(result) -> tuple[str, str]:
+    kwargs = {k: v for k, v in result.expectation_config.kwargs.items() if k != "batch_id"}
+    return result.expectation_config.type, json.dumps(kwargs, sort_keys=True, default=str)
+
+
+def _unbound(result):
+    """The expectation behind a result (parameters already substituted), free of its suite."""
+    expectation = result.expectation_config.to_domain_obj()
+    expectation.id = None              # GX refuses to put a suite's expectation in another
+    return expectation
+
+
+def _exception_message(result) -> str | None:
+    """The error behind a result, if any. GX 1.x reports metric errors as a dict keyed by
+    metric id, and expectation-level errors as a flat dict."""
+    info = result.exception_info or {}
+    if "raised_exception" not in info:
+        info = next((v for v in info.values() if isinstance(v, dict)), {})
+    return info.get("exception_message") if info.get("raised_exception") else None
+
+
+def _failure(result) -> ExpectationFailure:
+    """Flatten one failed ExpectationValidationResult."""
+    config = result.expectation_config
+    details = result.result or {}
+    exception = _exception_message(result)
+    count = details.get("unexpected_count")
+    if config.type == "unexpected_rows_expectation":   # its observed value is the row count
+        count = details.get("observed_value")
+    return ExpectationFailure(
+        expectation=config.type,
+        column=_columns(config.kwargs),
+        unexpected_count=count,
+        element_count=details.get("element_count"),
+        sample=list(details.get("partial_unexpected_list") or [])[:SAMPLE_SIZE],
+        dimension=(config.meta or {}).get("dimension"),
+        detail=_detail(config, details, exception),
+    )
+
+
+def _columns(kwargs: dict) -> str | None:
+    if kwargs.get("column"):
+        return kwargs["column"]
+    if kwargs.get("column_list"):
+        return ", ".join(kwargs["column_list"])
+    if kwargs.get("column_A"):
+        return f"{kwargs['column_A']}, {kwargs['column_B']}"
+    return None
+
+
+def _detail(config, details: dict, exception: str | None) -> str:
+    """What the counts do not say: the row condition, a table-level observation, an error."""
+    parts = []
+    condition = config.kwargs.get("row_condition")
+    if condition:
+        from great_expectations.expectations.row_conditions import deserialize_row_condition
+
+        parts.append(f"where {deserialize_row_condition(condition)!r}")
+    if exception:
+        parts.append(f"error: {exception}")
+    elif config.type == "unexpected_rows_expectation":
+        parts.append(config.description or config.kwargs["unexpected_rows_query"])
+    elif "unexpected_count" not in details and "observed_value" in details:
+        mismatched = (details.get("details") or {}).get("mismatched")
+        parts.append(f"observed {mismatched or details['observed_value']}")
+    return "; ".join(parts)
+
+
+def _row_count(results) -> int | None:
+    """Rows in the frame, read off the results (no extra Spark job)."""
+    counts = [r.result.get("element_count") for r in results if r.result]
+    counts += [r.result.get("observed_value") for r in results if r.result
+               and r.expectation_config.type == "expect_table_row_count_to_be_between"]
+    counts = [c for c in counts if isinstance(c, int)]
+    return max(counts) if counts else None
+
+
+def _run_id(business_date: dt.date | None):
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    name = business_date.isoformat() if business_date else "adhoc"
+    return RunIdentifier(run_name=name, run_time=dt.datetime.now(dt.UTC))
+
+
+# --- the GX project under home/gx/, opened and registered once per process ------------------
+@dataclass
+class _Project:
+    context: Any                       # great_expectations FileDataContext
+    checkpoints: dict[str, Any]        # table name -> Checkpoint
+
+
+_PROJECTS: dict[Path, _Project] = {}
+_LOCK = threading.RLock()              # guards _PROJECTS and every use of a GX context
+
+
+def _import_gx():
+    """Import GX quietly: no usage analytics (set before the import, or it is read too late)."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    import great_expectations as gx
+
+    return gx
+
+
+def _project(home: Path) -> _Project:
+    """Open the file-mode context at `home/gx/` and register every suite, once per process.
+
+    Opening and registering happen in one section under a file lock: a second process then
+    opens the context only after the first has written everything, finds it all, and writes
+    nothing (GX rewrites `great_expectations.yml` whole, so concurrent writers lose updates).
+    """
+    home = Path(home).resolve()
+    with _LOCK:
+        if home not in _PROJECTS:
+            gx = _import_gx()
+            with _file_lock(home):
+                context = gx.get_context(mode="file", project_root_dir=str(home))
+                _quiet(context)
+                _PROJECTS[home] = _Project(context, _register_all(context))
+        return _PROJECTS[home]
+
+
+def _context(home: Path):
+    return _project(home).context
+
+
+@contextlib.contextmanager
+def _file_lock(home: Path):
+    """Serialise GX project writes between processes sharing one home."""
+    (home / "gx").mkdir(parents=True, exist_ok=True)
+    with open(home / "gx" / _LOCK_FILE, "a") as handle:     # "a": never truncates
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _quiet(context) -> None:
+    """Switch progress bars off in the project config (GX draws tqdm bars on stderr)."""
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    bars = context.variables.progress_bars or {}     # a dict once read back from the YAML
+    current = bars if isinstance(bars, dict) else vars(bars)
+    if current.get("globally", True) or current.get("metric_calculations", True):
+        context.variables.progress_bars = ProgressBarsConfig(globally=False,
+                                                             metric_calculations=False)
+        context.variables.save()
+
+
+def _register_all(context) -> dict[str, Any]:
+    """Get-or-add the datasource and, per table, its asset, suite, validation and checkpoint."""
+    import expectations
+
+    datasource = _datasource(context)
+    return {name: _checkpoint(context, datasource, expectations.suite_for(name))
+            for name in expectations.SUITES}
+
+
+def _datasource(context):
+    """The Spark datasource; `persist=False` or GX persists (and never frees) every frame."""
+    try:
+        return context.data_sources.get(DATASOURCE)
+    except KeyError:
+        return context.data_sources.add_spark(DATASOURCE, persist=False)
+
+
+def _batch_definition(datasource, table_name: str):
+    try:
+        asset = datasource.get_asset(table_name)
+    except LookupError:
+        asset = datasource.add_dataframe_asset(table_name)
+    try:
+        return asset.get_batch_definition(BATCH_DEFINITION)
+    except KeyError:
+        return asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION)
+
+
+def _suite(context, code_suite):
+    """The stored suite, rewritten from code when they differ (code is the source of truth)."""
+    from great_expectations.exceptions import DataContextError
+
+    try:
+        stored = context.suites.get(code_suite.name)
+    except DataContextError:
+        return context.suites.add(code_suite)
+    if _fingerprint(stored) != _fingerprint(code_suite):
+        stored.expectations = list(code_suite.expectations)
+        stored.save()
+        log.info("expectation suite %s updated from code", code_suite.name)
+    return stored
+
+
+def _fingerprint(suite) -> list[str]:
+    """The suite's expectations as sorted canonical JSON, ids aside.
+
+    Not `sorted(suite.expectations)`: GX orders expectations by id, so a stored suite (ids) and
+    one built in code (no ids) sort differently and look changed when they are not.
+    """
+    return sorted(json.dumps({k: v for k, v in e.configuration.to_json_dict().items()
+                              if k not in ("id", "rendered_content")},
+                             sort_keys=True, default=str)
+                  for e in suite.expectations)
+
+
+def _checkpoint(context, datasource, code_suite):
+    """Get-or-add the validation definition and checkpoint that gate one table."""
+    gx = _import_gx()
+    from great_expectations.exceptions import DataContextError
+
+    name = code_suite.name
+    batch = _batch_definition(datasource, name)
+    suite = _suite(context, code_suite)
+    try:
+        definition = context.validation_definitions.get(name)
+    except DataContextError:
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    try:
+        checkpoint = context.checkpoints.get(name)
+    except DataContextError:
+        return context.checkpoints.add(gx.Checkpoint(
+            name=name, validation_definitions=[definition], actions=[],
+            result_format=RESULT_FORMAT))
+    if checkpoint.result_format != RESULT_FORMAT:
+        checkpoint.result_format = RESULT_FORMAT
+        checkpoint.save()
+    return checkpoint
+
+
+def _update_docs(home: Path, result_key, table_name: str) -> None:
+    """Render this result's page, its suite's page and the index — what UpdateDataDocsAction
+    does — rather than the whole site, whose cost grows with every stored result."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
+    try:
+        _context(home).build_data_docs(
+            resource_identifiers=[result_key, ExpectationSuiteIdentifier(name=table_name)])
+    except Exception:  # noqa: BLE001 - docs are for reading; a rendering bug must not stop a run
+        log.warning("could not update Data Docs for %s", table_name, exc_info=True)
+
+
+def _index_path(urls: dict[str, str]) -> Path:
+    url = urls.get("local_site") or next(iter(urls.values()))
+    return Path(url.removeprefix("file://"))

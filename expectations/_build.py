@@ -1,0 +1,176 @@
+"""Small builders shared by the bronze and silver suites.
+
+Each builder returns one Great Expectations 1.x expectation tagged with the quality dimension it
+protects (`meta["dimension"]`), so Data Docs and failure reports can say *why* a check exists,
+not only what failed. Builders keep the suites short enough to read as a list of rules.
+
+Thresholds that come from configuration or from the run are suite parameters (`$PARAMETER`),
+not constants baked into the suite: the stored suite then never goes stale when
+`quality.max_amount` changes, and one suite serves every business date.
+`crosslink.quality.expectation_parameters` supplies their values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column, Condition
+
+from crosslink.tables import table
+
+# --- suite parameters (values come from crosslink.quality at validation time) ----------------
+MAX_AMOUNT = "max_amount"            # quality.max_amount: the largest believable amount
+DATE_FROM = "date_from"              # the partition date must lie in [date_from, date_to]:
+DATE_TO = "date_to"                  # both are the business date when the run names one
+
+# --- quality dimensions (the vocabulary of the `dimension` tag) ------------------------------
+COMPLETENESS = "completeness"        # a value that must be there is there
+UNIQUENESS = "uniqueness"            # one row per key
+VALIDITY = "validity"                # a value is of the allowed kind, code list or range
+CONSISTENCY = "consistency"          # values agree with each other and with the run
+CONFORMITY = "conformity"            # the frame has the columns of the registered table
+VOLUME = "volume"                    # the frame is not unexpectedly empty
+LINEAGE = "lineage"                  # every row can be traced back to its source record
+DIMENSIONS = (COMPLETENESS, UNIQUENESS, VALIDITY, CONSISTENCY, CONFORMITY, VOLUME, LINEAGE)
+
+ColumnNames = Sequence[str]
+
+
+def ddl_columns(ddl: str) -> list[str]:
+    """Column names of a Spark DDL string, parsed without a JVM.
+
+    `TableSpec.columns` asks Spark's parser and so needs an active SparkContext; suites must
+    build without one (cheap unit tests, the registry test). Commas inside `<...>`/`(...)` of
+    nested types do not split columns.
+    """
+    names, depth, start = [], 0, 0
+    for i, char in enumerate(ddl + ","):
+        if char in "<(":
+            depth += 1
+        elif char in ">)":
+            depth -= 1
+        elif char == "," and depth == 0:
+            names.append(ddl[start:i].split()[0].strip("`"))
+            start = i + 1
+    return names
+
+
+def registered_columns(table_name: str) -> list[str]:
+    """The registered columns a frame must carry; volatile ones may be stamped after the gate."""
+    spec = table(table_name)
+    return [c for c in ddl_columns(spec.ddl) if c not in spec.volatile]
+
+
+def param(name: str) -> dict:
+    """A reference to a suite parameter, resolved when the suite is run."""
+    return {"$PARAMETER": name}
+
+
+def _tag(dimension: str, note: str | None = None) -> dict:
+    """Keyword arguments recording the protected dimension (and a note shown in Data Docs)."""
+    return {"meta": {"dimension": dimension}, "notes": note}
+
+
+def not_null(column: str, dimension: str = COMPLETENESS, *,
+             when: Condition | None = None, note: str | None = None):
+    """Values of `column` are present (optionally only on rows matching `when`)."""
+    return gxe.ExpectColumnValuesToNotBeNull(column=column, row_condition=when,
+                                             **_tag(dimension, note))
+
+
+def unique(columns: ColumnNames, *, note: str | None = None):
+    """One row per key: single keys use the column check, compound keys the multi-column one.
+
+    Rows with a null key part are left to the not-null checks, so each defect is counted once.
+    """
+    if len(columns) == 1:
+        return gxe.ExpectColumnValuesToBeUnique(column=columns[0], **_tag(UNIQUENESS, note))
+    return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(columns),
+                                               ignore_row_if="any_value_is_missing",
+                                               **_tag(UNIQUENESS, note))
+
+
+def key(columns: ColumnNames) -> list:
+    """The natural key: every part present, and unique as a whole."""
+    return [not_null(c, note="part of the key") for c in columns] + [unique(columns)]
+
+
+def in_set(column: str, values: Iterable[str], dimension: str = VALIDITY, *,
+           when: Condition | None = None, note: str | None = None):
+    """Values of `column` (nulls aside) come from a known code list."""
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=sorted(values),
+                                           row_condition=when, **_tag(dimension, note))
+
+
+def between(column: str, low=None, high=None, dimension: str = VALIDITY, *,
+            when: Condition | None = None, note: str | None = None):
+    """Values of `column` (nulls aside) lie in [low, high]; either bound may be a parameter."""
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high,
+                                             row_condition=when, **_tag(dimension, note))
+
+
+def amount(column: str, *, note: str | None = None):
+    """A money amount: never negative, never above the configured believable maximum."""
+    return between(column, 0, param(MAX_AMOUNT), note=note or "0 <= amount <= max_amount")
+
+
+def not_before(later: str, earlier: str, *, note: str | None = None):
+    """Where both values are known, `later` is on or after `earlier`."""
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=later, column_B=earlier, or_equal=True,
+        ignore_row_if="either_value_is_missing", **_tag(CONSISTENCY, note))
+
+
+def pairs_in_set(column_a: str, column_b: str, pairs: Iterable[tuple], *,
+                 note: str | None = None):
+    """Where both are known, (column_a, column_b) is one of the allowed combinations.
+
+    Cheaper than one conditional check per value of column_a: conditional checks each cost
+    a Spark job of their own, a pair check shares the suite's main aggregation.
+    """
+    return gxe.ExpectColumnPairValuesToBeInSet(
+        column_A=column_a, column_B=column_b, value_pairs_set=sorted(pairs),
+        ignore_row_if="either_value_is_missing", **_tag(CONSISTENCY, note))
+
+
+def matches(column: str, regex: str, dimension: str = VALIDITY, *, note: str | None = None):
+    """Values of `column` (nulls aside) match a pattern, e.g. a code format."""
+    return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex,
+                                              **_tag(dimension, note))
+
+
+def no_rows_where(sql_condition: str, dimension: str, note: str):
+    """No row satisfies a Spark SQL condition: for rules no column check can state (arrays)."""
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=f"SELECT * FROM {{batch}} WHERE {sql_condition}",
+        description=note, **_tag(dimension, note))
+
+
+def rows_at_least(minimum: int = 1):
+    """The frame holds at least `minimum` rows: an empty extract is a failed delivery."""
+    return gxe.ExpectTableRowCountToBeBetween(min_value=minimum, **_tag(VOLUME))
+
+
+def has_columns(columns: ColumnNames):
+    """Every listed column of the registered table is present (extra columns are tolerated)."""
+    return gxe.ExpectTableColumnsToMatchSet(column_set=list(columns), exact_match=False,
+                                            **_tag(CONFORMITY))
+
+
+def on_run_date(column: str):
+    """Every row belongs to the partition being gated (see DATE_FROM / DATE_TO)."""
+    return between(column, param(DATE_FROM), param(DATE_TO), CONSISTENCY,
+                   note=f"`{column}` is the business date of the run")
+
+
+def is_(column: str, value) -> Condition:
+    """Row condition `column == value`, for expectations that only apply to some rows."""
+    return Column(column) == value
+
+
+def suite(name: str, expectations: Iterable) -> gx.ExpectationSuite:
+    """Assemble a suite; the name is the table name, so results and docs are found by table."""
+    return gx.ExpectationSuite(name=name, expectations=list(expectations),
+                               meta={"owner": "crosslink", "table": name})

@@ -1,0 +1,172 @@
+"""The quality gate: clean frames pass; one defect fails exactly its expectation, with the
+right count named in the error; results and Data Docs land under home/gx/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+import expectations
+from crosslink import quality
+from crosslink.config import QualityConfig
+from crosslink.tables import table
+from tests.expectations.rows import DAY, rows
+
+N = 6
+
+
+@pytest.fixture
+def settings(config) -> QualityConfig:
+    """The configured gate without Data Docs (rendering is tested once, on its own)."""
+    return config.pipeline.quality.model_copy(update={"build_data_docs": False})
+
+
+def _frame(spark, name: str, changes: dict[int, dict] | None = None, n: int = N):
+    """`n` clean rows of `name`, with `changes` (row index -> column values) applied."""
+    data = rows(name, n)
+    for index, values in (changes or {}).items():
+        data[index].update(values)
+    return spark.createDataFrame(data, table(name).ddl)
+
+
+def test_clean_frame_passes_quietly_and_leaves_the_frame_alone(spark, home, settings, capfd):
+    df = _frame(spark, "silver.transactions")
+    result = quality.gate(df, "silver.transactions", home=home, config=settings,
+                          business_date=DAY)
+    assert result.success and result.failed == []
+    assert result.rows == N
+    assert result.evaluated == len(expectations.suite_for("silver.transactions").expectations)
+    assert not df.is_cached                      # GX would persist() it without persist=False
+    assert "Calculating Metrics" not in capfd.readouterr().err   # no tqdm progress bars
+
+
+# id: (table, row changes, failed expectation, its column(s), unexpected rows, rows checked)
+DEFECTS = {
+    "null key": ("silver.transactions", {1: {"txn_id": None}, 3: {"txn_id": None}},
+                 "expect_column_values_to_not_be_null", "txn_id", 2, N),
+    # GX counts every row of a duplicated key, so one duplicate pair is 2 unexpected rows
+    "duplicate key": ("silver.customers", {2: {"customer_id": "C0"}},
+                      "expect_column_values_to_be_unique", "customer_id", 2, N),
+    "duplicate compound key": ("bronze.consent",
+                               {1: {"customer_id": "customer_id-0", "channel": "branch_counter"}},
+                               "expect_compound_columns_to_be_unique", "customer_id, channel",
+                               2, N),
+    "out-of-domain code": ("bronze.atm_txn", {4: {"txn_code": "ZZZ"}},
+                           "expect_column_values_to_be_in_set", "txn_code", 1, N),
+    "negative amount": ("bronze.atm_txn", {0: {"amount": -1.0}},
+                        "expect_column_values_to_be_between", "amount", 1, N),
+    # a conditional check counts only the rows it applies to: the 3 persons of 6 customers
+    "under-age person": ("silver.customers", {0: {"age": 12}, 1: {"age": 3}},  # row 1: company
+                         "expect_column_values_to_be_between", "age", 1, N // 2),
+}
+
+
+@pytest.mark.parametrize("defect", DEFECTS)
+def test_one_defect_fails_exactly_its_expectation(defect, spark, home, settings):
+    name, changes, expectation, column, count, checked = DEFECTS[defect]
+    with pytest.raises(quality.QualityGateError) as raised:
+        quality.gate(_frame(spark, name, changes), name, home=home, config=settings,
+                     business_date=DAY)
+    (failure,) = raised.value.result.failed
+    assert (failure.expectation, failure.column) == (expectation, column)
+    assert (failure.unexpected_count, failure.element_count) == (count, checked)
+    assert len(failure.sample) == count
+    message = str(raised.value)
+    assert message.startswith(f"gate failed for {name}: ")
+    assert f"{expectation}({column}): {count} of {checked} rows unexpected" in message
+
+
+def test_quarantine_rows_without_reasons_fail(spark, home, settings):
+    df = _frame(spark, "bronze.quarantine", {0: {"reasons": []}, 2: {"reasons": None}})
+    result = quality.validate(df, "bronze.quarantine", home=home, config=settings)
+    (failure,) = result.failed
+    assert (failure.expectation, failure.unexpected_count) == ("unexpected_rows_expectation", 2)
+    assert "at least one reason" in result.describe()
+
+
+def test_rows_of_another_date_fail_only_when_the_run_names_its_date(spark, home, settings):
+    df = _frame(spark, "bronze.branches")
+    assert quality.validate(df, "bronze.branches", home=home, config=settings).success
+    result = quality.validate(df, "bronze.branches", home=home, config=settings,
+                              business_date=DAY + dt.timedelta(days=1))
+    (failure,) = result.failed
+    assert (failure.column, failure.unexpected_count, failure.dimension) == (
+        "business_date", N, "consistency")
+
+
+def test_the_amount_ceiling_comes_from_config(spark, home, settings):
+    df = _frame(spark, "bronze.card_pos", {0: {"amount": 60_000_000.0}})
+    assert not quality.validate(df, "bronze.card_pos", home=home, config=settings).success
+    raised = settings.model_copy(update={"max_amount": 100_000_000.0})
+    assert quality.validate(df, "bronze.card_pos", home=home, config=raised).success
+
+
+def test_a_missing_column_is_named(spark, home, settings):
+    df = _frame(spark, "silver.branches").drop("city")
+    with pytest.raises(quality.QualityGateError, match=r"missing.*city"):
+        quality.gate(df, "silver.branches", home=home, config=settings)
+
+
+def test_results_are_stored_and_data_docs_built(spark, home, settings):
+    docs = settings.model_copy(update={"build_data_docs": True})
+    quality.validate(_frame(spark, "silver.staff"), "silver.staff", home=home, config=docs,
+                     business_date=DAY)
+    stored = list((home / "gx" / "uncommitted" / "validations").rglob("*.json"))
+    assert [p for p in stored if "staff" in str(p)]
+    index = quality.build_data_docs(home)
+    assert index.name == "index.html" and index.is_file()
+    assert index.is_relative_to(home / "gx")
+    assert "silver.staff" in index.read_text(encoding="utf-8")
+
+
+def test_reopening_a_project_writes_nothing(home, monkeypatch):
+    """Get-or-add: a second process finds every object and rewrites no file."""
+    quality._project(home)
+    files = {p: p.stat().st_mtime_ns for p in (home / "gx").rglob("*") if p.is_file()}
+    monkeypatch.setattr(quality, "_PROJECTS", {})      # as if in a new process
+    quality._project(home)
+    assert {p: p.stat().st_mtime_ns for p in files} == files
+
+
+def test_a_changed_suite_in_code_updates_the_stored_suite(home, monkeypatch):
+    quality._project(home)
+    built = expectations.suite_for
+
+    def with_extra_rule(name):
+        suite = built(name)
+        if name == "silver.branches":
+            suite.expectations.append(expectations._build.in_set("city", ["Shanghai"]))
+        return suite
+
+    monkeypatch.setattr(expectations, "suite_for", with_extra_rule)
+    monkeypatch.setattr(quality, "_PROJECTS", {})
+    stored = quality._project(home).context.suites.get("silver.branches")
+    assert len(stored.expectations) == len(built("silver.branches").expectations) + 1
+
+
+def test_an_ungated_table_is_refused(spark, home, settings):
+    with pytest.raises(KeyError, match="ops.runs"):
+        quality.validate(spark.range(1), "ops.runs", home=home, config=settings)
+
+
+@pytest.mark.parametrize(("read", "quarantined", "fails"),
+                         [(1000, 50, False), (1000, 51, True), (0, 0, False)])
+def test_quarantine_rate_gate(read, quarantined, fails, settings):
+    assert settings.max_quarantine_rate == 0.05
+    if not fails:
+        quality.quarantine_rate_gate("atm_txn", read, quarantined, settings)
+        return
+    with pytest.raises(quality.QualityGateError) as raised:
+        quality.quarantine_rate_gate("atm_txn", read, quarantined, settings)
+    message = str(raised.value)
+    assert "atm_txn" in message and "5.10%" in message and "5.00%" in message
+
+
+def test_importing_the_gate_does_not_import_great_expectations():
+    """GX takes seconds to import; jobs that never gate must not pay for it."""
+    code = ("import sys, crosslink.quality, expectations; "
+            "sys.exit('great_expectations' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
