@@ -33,3 +33,13 @@ test: lint
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
+
+# Airflow on this machine (home: $(CROSSLINK_HOME)/airflow): one business date without a
+# scheduler, or the whole UI on 127.0.0.1 until Ctrl-C.
+.PHONY: airflow-test airflow-ui
+airflow-test: $(STAMP)
+	@test -n "$(DATE)" || { echo "usage: make airflow-test DATE=YYYY-MM-DD"; exit 2; }
+	$(BIN)/crosslink airflow test --date $(DATE)
+
+airflow-ui: $(STAMP)
+	$(BIN)/crosslink airflow ui

@@ -272,6 +272,29 @@ class Lake:
         return content_checksum(self.read(name, version=version, where=where),
                                 exclude=table(name).volatile)
 
+    def count(self, name: str, *, where: dict | None = None) -> int:
+        """Rows of the table, or of the partitions `where` names (partition columns only).
+
+        Read off the Delta log's per-file `numRecords` where every file has it (what this
+        module and compaction write): no data file is opened. Otherwise the rows are read.
+        """
+        spec = table(name)
+        if not self.exists(name):
+            raise TableNotFoundError(f"{name}: no Delta table at {self.path(name)}")
+        if self.backend == "deltars" and set(where or {}) <= set(spec.partition_by):
+            import pyarrow as pa
+            from deltalake import DeltaTable
+
+            actions = pa.table(DeltaTable(str(self.path(name))).get_add_actions(
+                flatten=True)).to_pylist()
+            wanted = {c: _partition_literal(v) for c, v in (where or {}).items()}
+            counts = [a.get("num_records") for a in actions
+                      if all(_partition_literal(a.get(f"partition.{c}")) == v
+                             for c, v in wanted.items())]
+            if None not in counts:
+                return int(sum(counts))
+        return self.read(name, where=where).count()
+
     def compact(self, name: str) -> dict:
         """Rewrite each partition's small files into few large ones: one new version, same rows.
 

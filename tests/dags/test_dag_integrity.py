@@ -1,0 +1,153 @@
+"""Both DAGs parse, carry their settings from config, and wire the expected tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pendulum
+import pytest
+
+from crosslink.airflow_local import logical_date
+from crosslink.config import AirflowConfig, load_config
+from crosslink.sources import SOURCES
+from tests.dags.conftest import DAGS_FOLDER, REPO
+
+NIGHTLY, MAINTENANCE = "crosslink_nightly", "crosslink_maintenance"
+BUSINESS_DATE = "{{ business_date(dag_run) }}"
+
+
+def _bag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS_FOLDER))
+
+
+@pytest.fixture(scope="module")
+def bag():
+    return _bag()
+
+
+@pytest.fixture(scope="module")
+def settings() -> AirflowConfig:
+    return load_config().pipeline.airflow
+
+
+def _edges(dag) -> set[tuple[str, str]]:
+    return {(t.task_id, d) for t in dag.tasks for d in t.downstream_task_ids}
+
+
+def test_no_import_errors_and_both_dags(bag):
+    assert bag.import_errors == {}
+    assert {NIGHTLY, MAINTENANCE} <= set(bag.dags)
+
+
+@pytest.mark.parametrize("dag_id", [NIGHTLY, MAINTENANCE])
+def test_dag_settings_come_from_config(bag, settings, dag_id):
+    dag = bag.dags[dag_id]
+    cron = settings.schedule if dag_id == NIGHTLY else settings.maintenance.schedule
+    assert dag.timetable.expression == cron
+    assert str(getattr(dag.timetable.timezone, "name", dag.timetable.timezone)) == settings.timezone
+    assert dag.catchup is False
+    assert dag.max_active_runs == 1
+    assert dag.start_date == pendulum.datetime(2026, 1, 1, tz="UTC")
+    assert dag.start_date.tzinfo.name == "UTC"
+    assert "crosslink" in dag.tags and len(dag.tags) >= 2
+    assert dag.doc_md and dag_id.split("_")[1] in dag.doc_md
+    for task in dag.tasks:
+        assert task.owner == "crosslink"
+        assert task.retries == settings.retries
+        assert task.retry_delay == dt.timedelta(minutes=settings.retry_delay_minutes)
+        assert task.execution_timeout == dt.timedelta(minutes=settings.task_timeout_minutes)
+
+
+def test_nightly_tasks_and_edges(bag):
+    dag = bag.dags[NIGHTLY]
+    ingest = {f"ingest_{source}" for source in SOURCES}
+    assert set(dag.task_ids) == ingest | {"gate_bronze", "conform", "report"}
+    assert _edges(dag) == ({(task, "gate_bronze") for task in ingest}
+                           | {("gate_bronze", "conform"), ("conform", "report")})
+
+
+def test_one_ingest_task_when_configured(conf_copy):
+    (conf_copy / "local" / "pipeline.yaml").write_text("airflow:\n  ingest_task_per_source: "
+                                                       "false\n")
+    dag = _bag().dags[NIGHTLY]
+    assert _edges(dag) == {("ingest", "gate_bronze"), ("gate_bronze", "conform"),
+                           ("conform", "report")}
+    assert dag.get_task("ingest").application_args == ["--date", BUSINESS_DATE]
+
+
+def test_maintenance_tasks_and_edges(bag):
+    dag = bag.dags[MAINTENANCE]
+    assert set(dag.task_ids) == {"compact_tables", "vacuum_tables", "clean_old_files"}
+    assert _edges(dag) == {("compact_tables", "vacuum_tables")}
+
+
+@pytest.mark.parametrize("dag_id", [NIGHTLY, MAINTENANCE])
+def test_every_task_submits_a_job_module_for_the_business_date(bag, settings, dag_id):
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    for task in bag.dags[dag_id].tasks:
+        assert isinstance(task, SparkSubmitOperator)
+        assert task._conn_id == settings.spark_conn_id
+        app = task.application
+        assert app.startswith(str(REPO / "jobs")) and app.endswith(".py")
+        assert (REPO / "jobs" / app.rsplit("/", 1)[1]).exists()
+        assert task.application_args[:2] == ["--date", BUSINESS_DATE]
+    source = (DAGS_FOLDER / f"{dag_id}.py").read_text()
+    assert str(REPO) not in source and "now()" not in source
+
+
+def test_ingest_tasks_name_their_source(bag):
+    dag = bag.dags[NIGHTLY]
+    for source in SOURCES:
+        args = dag.get_task(f"ingest_{source}").application_args
+        assert args == ["--date", BUSINESS_DATE, "--source", source]
+    assert dag.get_task("gate_bronze").application_args[2:] == ["--layer", "bronze"]
+
+
+def test_conform_publishes_silver_transactions(bag):
+    dag = bag.dags[NIGHTLY]
+    (asset,) = dag.get_task("conform").outlets
+    assert asset.uri == "crosslink://lake/silver/transactions"
+    assert asset.extra["table"] == "silver.transactions"
+    assert all(not t.outlets for t in dag.tasks if t.task_id != "conform")
+
+
+def _render(dag, logical, run_after=None) -> str:
+    run = SimpleNamespace(logical_date=logical, run_after=run_after)
+    return dag.get_template_env().from_string(BUSINESS_DATE).render(dag_run=run)
+
+
+def test_business_date_is_the_logical_day_in_the_bank_time_zone_plus_offset(bag, settings):
+    dag = bag.dags[NIGHTLY]
+    assert settings.timezone == "Asia/Shanghai" and settings.business_date_offset_days == -1
+    # due 01:30 in Shanghai on the 6th = 17:30 UTC on the 5th: the business date is the 5th
+    assert _render(dag, pendulum.datetime(2026, 1, 5, 17, 30, tz="UTC")) == "2026-01-05"
+    # 16:30 UTC on the 5th is still the 5th in Shanghai (00:30 on the 6th is not)
+    assert _render(dag, pendulum.datetime(2026, 1, 5, 15, 59, tz="UTC")) == "2026-01-04"
+    # a manual run without a logical date counts from when it was due
+    assert _render(dag, None, dt.datetime(2026, 1, 5, 17, 30, tzinfo=dt.UTC)) == "2026-01-05"
+
+
+@pytest.mark.parametrize("schedule, timezone, offset", [
+    ("30 1 * * *", "Asia/Shanghai", -1),
+    ("0 22 * * *", "Asia/Shanghai", 0),
+    ("15 4 * * *", "America/New_York", -2),
+    ("0 3 * * 0", "UTC", -1),                  # weekly: no run on most days
+])
+def test_local_runs_map_a_business_date_back_to_its_logical_date(schedule, timezone, offset):
+    settings = AirflowConfig(schedule=schedule, timezone=timezone,
+                             business_date_offset_days=offset)
+    for day in (dt.date(2026, 1, 5), dt.date(2026, 3, 8), dt.date(2026, 11, 1)):  # DST edges
+        when = logical_date(day, settings)
+        assert when.utcoffset() == dt.timedelta(0)
+        local = when.astimezone(pendulum.timezone(timezone)).date()
+        assert local + dt.timedelta(days=offset) == day
+
+
+def test_local_run_is_the_scheduled_run_of_the_business_date(bag, settings):
+    when = logical_date(dt.date(2026, 1, 5), settings)
+    assert when == dt.datetime(2026, 1, 5, 17, 30, tzinfo=dt.UTC)     # 01:30 on the 6th, +08
+    assert _render(bag.dags[NIGHTLY], pendulum.instance(when)) == "2026-01-05"

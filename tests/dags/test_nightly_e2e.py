@@ -1,0 +1,112 @@
+"""End to end through Airflow: `airflow dags test crosslink_nightly` on a small generated bank.
+
+Every task is a real spark-submit of a job module, so each pays a JVM start. To keep CI short
+the runs use `airflow.ingest_task_per_source: false` (one ingest task for all sources: four
+JVMs for a good night, one for a night stopped at ingest) and `retries: 0` (a failed task
+fails the run at once instead of after the retry delay). The per-source shape is the same job
+with `--source`; its wiring is checked in test_dag_integrity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+
+import pytest
+
+from crosslink import airflow_local
+from crosslink.config import conf_dir, load_config
+from crosslink.lake import Lake
+from crosslink.sources import SOURCES
+
+pytestmark = pytest.mark.slow
+
+START = dt.date(2026, 1, 5)
+CI_OVERRIDES = """\
+airflow:
+  retries: 0
+  ingest_task_per_source: false
+"""
+
+
+def _conf(root, pipeline_extra: str = ""):
+    shutil.copytree(conf_dir() / "base", root / "base")
+    (root / "local").mkdir()
+    (root / "local" / "pipeline.yaml").write_text(CI_OVERRIDES + pipeline_extra)
+    (root / "local" / "spark.yaml").write_text("shuffle_partitions: 2\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory):
+    """A 300-customer, 2-day bank in its own CROSSLINK_HOME, and a CI copy of conf/."""
+    from crosslink.generate import generate_bank
+
+    root = tmp_path_factory.mktemp("airflow-e2e")
+    home = root / "home"
+    conf = _conf(root / "conf")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CROSSLINK_HOME", str(home))
+        mp.setenv("CROSSLINK_CONF", str(conf))
+        config = load_config()
+        generate_bank(config, home, customers=300, days=2, seed=11, start=START)
+        yield root, home, config
+
+
+def _run(bank_root, config, day: dt.date, name: str):
+    """`airflow dags test` for a business date; (exit status, task states, output)."""
+    lines: list[str] = []
+    code = airflow_local.dags_test(day, config, sink=lines.append,
+                                   log_file=bank_root / f"{name}.log")
+    return code, airflow_local.task_states(config), "\n".join(lines)
+
+
+def _rows(spark, home, name: str, day: dt.date) -> int:
+    lake = Lake(spark, home)
+    if not lake.exists(name):
+        return 0
+    return lake.read(name, where={"business_date": day}).count()
+
+
+def test_nightly_dag_run_publishes_silver_for_the_date(bank, spark):
+    root, home, config = bank
+    code, states, output = _run(root, config, START, "good-night")
+    assert code == 0, output[-5000:]
+    assert states == {"ingest": "success", "gate_bronze": "success", "conform": "success",
+                      "report": "success"}
+    assert f"--date {START}" in output                    # the templated business date
+
+    assert _rows(spark, home, "silver.transactions", START) > 0
+    runs = {(r["step"], r["source"]): r["status"] for r in Lake(spark, home).read(
+        "ops.runs", where={"business_date": START}).collect()}
+    assert {("ingest", s): "success" for s in SOURCES}.items() <= runs.items()
+    assert {step for step, _ in runs} == {"ingest", "gate.bronze", "conform", "report"}
+    assert set(runs.values()) == {"success"}
+
+    report = (home / "reports" / START.isoformat() / "nightly.md").read_text()
+    assert "Status: success" in report and "silver.transactions" in report
+    assert (home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
+
+    with sqlite3.connect(airflow_local.airflow_home(config) / "airflow.db") as con:
+        events = con.execute("SELECT count(*) FROM asset_event e JOIN asset a "
+                             "ON a.id = e.asset_id WHERE a.uri = ?",
+                             ("crosslink://lake/silver/transactions",)).fetchone()[0]
+    assert events >= 1
+
+
+def test_failing_gate_fails_the_run_before_anything_is_published(bank, spark, monkeypatch):
+    root, home, _ = bank
+    day = START + dt.timedelta(days=1)
+    strict = _conf(root / "conf-strict", "quality:\n  max_quarantine_rate: 0.0\n")
+    monkeypatch.setenv("CROSSLINK_CONF", str(strict))
+    config = load_config()
+    assert config.pipeline.quality.max_quarantine_rate == 0.0
+
+    code, states, output = _run(root, config, day, "strict-night")
+    assert code != 0
+    failed = {task for task, state in states.items() if state == "failed"}
+    assert failed and all(t.startswith(("ingest", "gate")) for t in failed), states
+    assert states["conform"] == states["report"] == "upstream_failed"
+    assert "quarantine gate failed" in output
+    assert _rows(spark, home, "silver.transactions", day) == 0
