@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/linkage_quality.py --customers 100000 --days 30
 
-Generates the bank (unless --reuse), runs the nightly pipeline for every day, then compares
+Generates the bank (unless --reuse), runs ingest and conform for every day, then compares
 silver.party_links on the last day with truth/links.parquet at the person-company pair level:
   precision = inferred pairs that are true links / inferred pairs
   recall    = revealable true links found / revealable true links
@@ -50,6 +50,11 @@ def score(links: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _conformed(ctx) -> bool:
+    return (ctx.lake.exists("silver.party_links") and
+            ctx.lake.count("silver.party_links", where={"snapshot_date": ctx.business_date}) > 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -63,9 +68,9 @@ def main() -> None:
     os.environ["CROSSLINK_HOME"] = str(home)
 
     from crosslink.config import load_config
-    from crosslink.context import build_context
+    from crosslink.context import build_context, run_job
     from crosslink.generate import generate_bank
-    from crosslink.pipeline import nightly
+    from jobs import conform, ingest
 
     config = load_config(overrides={"pipeline": {"quality": {"build_data_docs": False}}})
     days = [config.generator.start + dt.timedelta(days=i) for i in range(args.days)]
@@ -75,10 +80,12 @@ def main() -> None:
             with timed("generate", steps):
                 generate_bank(config, home, customers=args.customers, days=args.days,
                               seed=args.seed)
-        with timed(f"nightly x{len(days)}", steps):
+        with timed(f"ingest+conform x{len(days)}", steps):
             for day in days:
-                nightly(build_context(day, config))
-        ctx = build_context(days[-1], config)
+                ctx = build_context(day, config)
+                if args.reuse and _conformed(ctx):
+                    continue
+                run_job(ctx, lambda c: (ingest.run(c), conform.run(c)))
         links = ctx.lake.read("silver.party_links", where={"snapshot_date": days[-1]}).toPandas()
     truth = pd.read_parquet(home / "truth" / "links.parquet")
     print(f"bank: {args.customers:,} customers, {args.days} days; "
