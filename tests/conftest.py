@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 from crosslink.config import load_config
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# py4j logs "Closing down clientserver connection" at interpreter exit, after pytest has
+# closed its capture streams: keep it quiet rather than print logging errors.
+logging.getLogger("py4j").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")
