@@ -143,7 +143,8 @@ def _print_tables(config: Config, day: dt.date | None) -> None:
         print(f"{name:24s} {df.count():>12,} {today:>22s} {lake.version(name):>8}")
     print(f"\nlake:        {config.home / 'lake'}   (Delta tables: <layer>/<name>)")
     print("quarantine:  bronze.quarantine — every rejected record with its reasons")
-    print(f"data docs:   {config.home / 'gx'}")
+    docs = config.home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    print(f"data docs:   {docs if docs.exists() else config.home / 'gx'}")
     print("run log:     ops.runs")
 
 
