@@ -62,8 +62,8 @@ def airflow_env(config: Config, base: dict[str, str] | None = None) -> dict[str,
         "PYSPARK_DRIVER_PYTHON": sys.executable,
         "SPARK_LOCAL_IP": "127.0.0.1",
         "GX_ANALYTICS_ENABLED": "false",
-        # `spark-submit jobs/features.py` would put jobs/ first on sys.path, where the job
-        # module shadows the `features` package; safe-path mode leaves the script's folder out
+        # spark-submit puts the job's folder (jobs/) first on sys.path; safe-path mode leaves
+        # it out so no job module can ever shadow a top-level package of the project
         "PYTHONSAFEPATH": "1",
         # spark-submit and airflow are looked up on PATH (by the Spark hook, by standalone)
         "PATH": os.pathsep.join([bin_dir, env.get("PATH", "")]),

@@ -3,6 +3,7 @@
     crosslink generate [--customers N] [--days D] [--seed S] [--start DATE]
     crosslink ingest --date D [--source NAME ...]
     crosslink conform --date D
+    crosslink features --date D [--full]
     crosslink nightly --date D | --all
     crosslink backfill --start D1 --end D2
     crosslink tables [--date D]
@@ -72,6 +73,14 @@ def cmd_conform(args, config: Config) -> None:
         print(f"{name:22s} {rows:>10,} rows")
 
 
+def cmd_features(args, config: Config) -> None:
+    from jobs import customer_features as features
+
+    counts = run_job(_context(args, config), features.run, args.full)
+    for name, rows in counts.items():
+        print(f"{name:24s} {rows:>10,} rows")
+
+
 def cmd_nightly(args, config: Config) -> None:
     from crosslink.pipeline import format_summary, nightly
 
@@ -85,7 +94,6 @@ def cmd_nightly(args, config: Config) -> None:
 
 
 def cmd_backfill(args, config: Config) -> None:
-    from crosslink.context import build_context
     from crosslink.pipeline import format_summary, nightly
 
     if args.end < args.start:
@@ -168,6 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
     con = sub.add_parser("conform", help="bronze -> silver for a date")
     con.add_argument("--date", type=_date, required=True)
     con.set_defaults(func=cmd_conform)
+
+    fea = sub.add_parser("features", help="silver -> gold.customer_daily and "
+                                          "gold.customer_features for a date")
+    fea.add_argument("--date", type=_date, required=True)
+    fea.add_argument("--full", action="store_true",
+                     help="roll windows up from the daily partitions, not the day before")
+    fea.set_defaults(func=cmd_features)
 
     nig = sub.add_parser("nightly", help="every pipeline step for a date, in one process")
     when = nig.add_mutually_exclusive_group(required=True)

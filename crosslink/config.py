@@ -65,6 +65,26 @@ class LinkageConfig(_Strict):
     owner_transfer_min_count: int = Field(ge=1)
 
 
+class FeaturesConfig(_Strict):
+    """gold.customer_features and its labels (features/, jobs/customer_features.py)."""
+
+    windows: list[int] = [30, 90]          # days per rolling window; must match the table
+    label_horizon_days: int = Field(default=30, ge=1)   # label: opened within (d, d + this]
+    small_payment_max_cny: float = Field(default=200.0, gt=0)   # a "small" WeChat payment
+
+    @field_validator("windows")
+    @classmethod
+    def _table_windows(cls, value: list[int]) -> list[int]:
+        from features.columns import WINDOWS  # lazy: features.columns imports this module
+
+        if list(value) != list(WINDOWS):
+            raise ValueError(f"windows are part of gold.customer_features' schema "
+                             f"(columns like txn_count_{WINDOWS[0]}d): they must be "
+                             f"{list(WINDOWS)}; to change them, change features/columns.py "
+                             f"WINDOWS, the table contract, in the same commit")
+        return value
+
+
 class MaintenanceConfig(_Strict):
     """The weekly maintenance DAG: Delta compaction and vacuum, clean-up of old files."""
 
@@ -130,6 +150,7 @@ class PipelineConfig(_Strict):
     conform: ConformConfig
     linkage: LinkageConfig
     airflow: AirflowConfig = AirflowConfig()
+    features: FeaturesConfig = FeaturesConfig()
 
     @field_validator("timezone")
     @classmethod

@@ -43,9 +43,19 @@ def _conform(ctx: JobContext) -> StepSummary:
                        time.perf_counter() - start)
 
 
+def _features(ctx: JobContext) -> StepSummary:
+    from jobs import customer_features as features
+
+    start = time.perf_counter()
+    txns = ctx.lake.count("silver.transactions", where={"business_date": ctx.business_date})
+    counts = features.run(ctx)
+    return StepSummary("features", txns, sum(counts.values()), 0, time.perf_counter() - start)
+
+
 STEPS: list[tuple[str, Callable[[JobContext], StepSummary]]] = [
     ("ingest", _ingest),
     ("conform", _conform),
+    ("features", _features),
 ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crosslink.sources import SOURCES, SourceSpec
+from features.columns import DAILY_DDL, FEATURES_DDL, WINDOWS_DDL
 
 SPARK_TYPES = {"string": "string", "int": "int", "double": "double", "date": "date",
                "timestamp": "timestamp", "bool": "boolean"}
@@ -105,6 +106,18 @@ _TABLES = [_bronze(spec) for spec in SOURCES.values()] + [
         "txn_count long, total_amount_cny double, first_seen_date date, last_seen_date date",
         ("snapshot_date",), ("person_id", "company_id"),
         "one person-company link per snapshot: type, source (crm, inferred, both), confidence"),
+    TableSpec(
+        "gold.customer_daily", DAILY_DDL, ("business_date",), ("customer_id",),
+        "one customer's transaction aggregates of one business date (customers with a "
+        "transaction, or named as payer of one); measures in features.columns"),
+    TableSpec(
+        "gold.customer_windows", WINDOWS_DDL, ("snapshot_date",), ("customer_id",),
+        "one customer with a daily row in the last 90 days per snapshot: 30/90-day sums of "
+        "every daily measure and last-active dates; the state the nightly features slide on"),
+    TableSpec(
+        "gold.customer_features", FEATURES_DDL, ("snapshot_date",), ("customer_id",),
+        "one customer of silver.customers per snapshot: 30/90-day windows, recency, shares, "
+        "attributes, products, balances, linkage; model inputs = features.FEATURE_COLUMNS"),
     TableSpec(
         "ops.runs",
         "run_id string, business_date date, step string, source string, status string, "

@@ -1,8 +1,9 @@
-"""Expectation suites in code: one Great Expectations suite per bronze and silver table.
+"""Expectation suites in code: one Great Expectations suite per bronze, silver and gold table.
 
 `suite_for("silver.transactions")` builds a fresh `great_expectations.ExpectationSuite` named
 after the table. Bronze suites are derived from the landing contract (`expectations.bronze`),
-silver suites are hand-written (`expectations.silver`); `crosslink.quality` runs them as gates.
+silver and gold suites are hand-written (`expectations.silver`, `expectations.gold`);
+`crosslink.quality` runs them as gates.
 
 Suites use two kinds of suite parameters, supplied by `crosslink.quality` at validation time
 (see `PARAMETERS`): `max_amount` (from `quality.max_amount`) and `date_from`/`date_to` (the
@@ -29,15 +30,16 @@ os.environ["GX_ANALYTICS_ENABLED"] = "false"
 SUITES: tuple[str, ...] = (
     *(f"bronze.{name}" for name in SOURCES), "bronze.quarantine",
     "silver.branches", "silver.consent", "silver.customers", "silver.holdings",
-    "silver.party_links", "silver.staff", "silver.transactions")
+    "silver.party_links", "silver.staff", "silver.transactions",
+    "gold.customer_daily", "gold.customer_windows", "gold.customer_features")
 PARAMETERS: tuple[str, ...] = ("max_amount", "date_from", "date_to")
 
 
 def suite_for(table_name: str) -> gx.ExpectationSuite:
     """Build the suite of one table; raises KeyError naming the known suites otherwise."""
-    from expectations import bronze, silver  # lazy: imports great_expectations (~3 s)
+    from expectations import bronze, gold, silver  # lazy: imports great_expectations (~3 s)
 
-    builders = {**bronze.builders(), **silver.builders()}
+    builders = {**bronze.builders(), **silver.builders(), **gold.builders()}
     try:
         build = builders[table_name]
     except KeyError:

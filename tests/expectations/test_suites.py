@@ -12,7 +12,9 @@ from crosslink.tables import TABLES, table
 from expectations import _build
 from tests.expectations.rows import DAY, rows
 
-GATED = sorted(name for name in TABLES if table(name).layer in ("bronze", "silver"))
+GATED = sorted(name for name in TABLES if table(name).layer in ("bronze", "silver", "gold"))
+# Gold rows are wide and derived: test_gold.py builds its clean rows with the feature code.
+HAND_WRITTEN = [name for name in GATED if table(name).layer != "gold"]
 
 
 def _kwargs(expectation) -> dict:
@@ -43,7 +45,7 @@ def _by_type(suite) -> dict[str, list]:
     return found
 
 
-def test_every_bronze_and_silver_table_has_a_suite():
+def test_every_bronze_silver_and_gold_table_has_a_suite():
     assert sorted(expectations.SUITES) == GATED
     for name in GATED:
         assert expectations.suite_for(name).name == name
@@ -107,7 +109,7 @@ def gx_home(tmp_path_factory):
     return tmp_path_factory.mktemp("gx_home")
 
 
-@pytest.mark.parametrize("name", GATED)
+@pytest.mark.parametrize("name", HAND_WRITTEN)
 def test_clean_rows_pass_the_suite(name, spark, gx_home, config):
     """A suite that clean data cannot pass would stop every night's run."""
     df = spark.createDataFrame(rows(name, 3), table(name).ddl)

@@ -1,0 +1,157 @@
+"""Gold suites, written by hand: what models and scoring may take for granted.
+
+Feature tables are wide (200+ columns), so rules that apply to many columns are stated once as
+a row query over all of them (one Spark job each) rather than as one expectation per column;
+the note names the rule, and a failure sample shows the offending rows. The column groups come
+from `features.columns`, so a new feature is covered without touching this file.
+"""
+
+from __future__ import annotations
+
+import great_expectations as gx
+
+from crosslink.tables import table
+from expectations._build import (
+    COMPLETENESS,
+    CONSISTENCY,
+    VALIDITY,
+    between,
+    has_columns,
+    in_set,
+    key,
+    no_rows_where,
+    not_null,
+    on_run_date,
+    registered_columns,
+    rows_at_least,
+    suite,
+)
+from features.columns import (
+    CHANNELS,
+    DAILY_MEASURES,
+    FEATURE_COLUMNS,
+    FLAG_COLUMNS,
+    LAST_ACTIVE,
+    LONG_WINDOW,
+    RECENCY_CAP,
+    RECENCY_COLUMNS,
+    ROLLED_MEASURES,
+    SEGMENTS,
+    SHARE_COLUMNS,
+    WINDOW_COLUMNS,
+    WINDOWS,
+    column_type,
+)
+
+CUSTOMER_TYPES = ("person", "company")
+
+
+def _head(name: str) -> list:
+    """Columns, key and partition date, as for every silver table."""
+    spec = table(name)
+    date_column = spec.partition_by[0]
+    return [has_columns(registered_columns(name)), *key(spec.key), not_null(date_column),
+            on_run_date(date_column)]
+
+
+def _any(columns, template: str) -> str:
+    return " OR ".join(template.format(c=c) for c in columns)
+
+
+def _missing(columns) -> str:
+    """SQL: some column is null, or NaN for doubles (a 0/0 that slipped through)."""
+    return " OR ".join(f"{c} IS NULL" + (f" OR isnan({c})" if column_type(c) == "double" else "")
+                       for c in columns)
+
+
+def _channel_total(suffix: str = "") -> str:
+    return " + ".join(f"{c}_count{suffix}" for c in CHANNELS)
+
+
+def customer_daily() -> gx.ExpectationSuite:
+    """gold.customer_daily: one customer's aggregates of one business date."""
+    return suite("gold.customer_daily", [
+        *_head("gold.customer_daily"),
+        # completeness: every measure is filled (zeros, never null)
+        no_rows_where(_missing(DAILY_MEASURES), COMPLETENESS, "every daily measure is filled"),
+        # validity: counts and sums of unsigned amounts are never negative
+        no_rows_where(_any(DAILY_MEASURES, "{c} < 0"), VALIDITY,
+                      "daily counts and CNY sums are never negative"),
+        # consistency: every leg is on exactly one channel; salary is ours or elsewhere
+        no_rows_where(f"txn_count != {_channel_total()}", CONSISTENCY,
+                      "channel counts add up to txn_count"),
+        no_rows_where("salary_credit_count != salary_ours_count + salary_elsewhere_count",
+                      CONSISTENCY, "salary credits are paid through us or from elsewhere"),
+        # volume: a business day with transactions has aggregates
+        rows_at_least(1),
+    ])
+
+
+def _window_order() -> str:
+    """SQL: some measure is larger over the short window than over the long one holding it."""
+    return _any(ROLLED_MEASURES, f"{{c}}_{WINDOWS[0]}d > {{c}}_{LONG_WINDOW}d")
+
+
+def customer_windows() -> gx.ExpectationSuite:
+    """gold.customer_windows: the rolling state of one active customer per snapshot."""
+    first_day = f"date_sub(snapshot_date, {LONG_WINDOW - 1})"
+    return suite("gold.customer_windows", [
+        *_head("gold.customer_windows"),
+        # completeness: every window sum is filled (zeros, never null)
+        no_rows_where(_missing(WINDOW_COLUMNS), COMPLETENESS, "every window sum is filled"),
+        # validity: sums of counts and unsigned amounts are never negative — a negative one
+        # means a day left a window it never entered (state and daily rows out of step)
+        no_rows_where(_any(WINDOW_COLUMNS, "{c} < 0"), VALIDITY,
+                      "window counts and CNY sums are never negative"),
+        # consistency: windows nest; last-active dates lie in the longest window
+        no_rows_where(_window_order(), CONSISTENCY,
+                      f"no measure is larger over {WINDOWS[0]} days than over {LONG_WINDOW}"),
+        no_rows_where(_any(LAST_ACTIVE, f"{{c}} < {first_day} OR {{c}} > snapshot_date"),
+                      CONSISTENCY, f"last-active dates lie in the last {LONG_WINDOW} days"),
+        no_rows_where(f"(last_txn_date IS NULL) != (txn_count_{LONG_WINDOW}d = 0)", CONSISTENCY,
+                      "a last transaction date exactly when there were transactions"),
+    ])
+
+
+def customer_features() -> gx.ExpectationSuite:
+    """gold.customer_features: one customer of silver.customers per snapshot."""
+    balances = [c for c in FEATURE_COLUMNS if c.startswith("balance_") and "_change_" not in c]
+    long = LONG_WINDOW
+    return suite("gold.customer_features", [
+        *_head("gold.customer_features"),
+        in_set("customer_type", CUSTOMER_TYPES),
+        # completeness: models get a value for every feature of every customer
+        no_rows_where(_missing(FEATURE_COLUMNS), COMPLETENESS,
+                      "every feature is filled: no null, no NaN"),
+        # validity: window sums and balances are never negative
+        no_rows_where(_any(WINDOW_COLUMNS + tuple(balances), "{c} < 0"), VALIDITY,
+                      "window counts, CNY sums and balances are never negative"),
+        no_rows_where(_any(SHARE_COLUMNS, "{c} < 0 OR {c} > 1"), VALIDITY,
+                      "shares lie in [0, 1]"),
+        no_rows_where(_any(FLAG_COLUMNS, "{c} NOT IN (0, 1)"), VALIDITY, "flags are 0 or 1"),
+        no_rows_where(_any(RECENCY_COLUMNS, f"{{c}} < 0 OR {{c}} > {RECENCY_CAP}"), VALIDITY,
+                      f"days since last activity lie in [0, {RECENCY_CAP}]"),
+        between("risk_rating", 1, 5),
+        # consistency: windows nest, channels partition transactions, recency agrees
+        no_rows_where(_window_order(), CONSISTENCY,
+                      f"no measure is larger over {WINDOWS[0]} days than over {long}"),
+        no_rows_where(_any(WINDOWS, "active_days_{c}d > {c}"), CONSISTENCY,
+                      "a window has no more active days than days"),
+        no_rows_where(f"txn_count_{long}d != {_channel_total(f'_{long}d')}", CONSISTENCY,
+                      "channel counts add up to txn_count"),
+        no_rows_where(f"days_since_txn != least({', '.join(RECENCY_COLUMNS[:-1])})",
+                      CONSISTENCY, "the last transaction is the last on some channel"),
+        # consistency: attributes agree with the customer's type and segment
+        no_rows_where("(customer_type = 'company') != (is_company = 1)", CONSISTENCY,
+                      "is_company matches customer_type"),
+        no_rows_where(f"{' + '.join(f'segment_{s}' for s in SEGMENTS)} != 1", CONSISTENCY,
+                      "exactly one segment flag is set"),
+        # volume: a bank without customers is a failed run
+        rows_at_least(1),
+    ])
+
+
+def builders() -> dict:
+    """Table name -> zero-argument suite builder, for every gold table."""
+    return {"gold.customer_daily": customer_daily, "gold.customer_windows": customer_windows,
+            "gold.customer_features": customer_features}
