@@ -7,8 +7,8 @@ export CROSSLINK_HOME ?= $(CURDIR)/var
 export GX_ANALYTICS_ENABLED := false
 export SPARK_LOCAL_IP := 127.0.0.1
 
-DEMO_CUSTOMERS ?= 2000
-DEMO_DAYS      ?= 3
+DEMO_CUSTOMERS ?= 3000
+DEMO_DAYS      ?= 8
 DEMO_SEED      ?= 7
 
 .PHONY: demo test lint install clean
@@ -22,8 +22,7 @@ $(STAMP): setup.py
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/crosslink generate --customers $(DEMO_CUSTOMERS) --days $(DEMO_DAYS) --seed $(DEMO_SEED)
-	$(BIN)/crosslink nightly --all
+	$(BIN)/crosslink demo --customers $(DEMO_CUSTOMERS) --days $(DEMO_DAYS) --seed $(DEMO_SEED)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

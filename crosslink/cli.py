@@ -4,13 +4,21 @@
     crosslink ingest --date D [--source NAME ...]
     crosslink conform --date D
     crosslink features --date D [--full]
+    crosslink score --date D
+    crosslink train --date D [--products P,Q] [--horizon H] [--no-promote]
+    crosslink promote --date D [--products P,Q] | --product P (--version N | --rollback)
+    crosslink models
+    crosslink demo [--customers N] [--days D] [--seed S] [--open-rate-scale X] [--horizon H]
     crosslink nightly --date D | --all
     crosslink backfill --start D1 --end D2
     crosslink tables [--date D]
     crosslink airflow test --date D | airflow ui [--port P]
 
-`--home PATH` (or CROSSLINK_HOME) picks where everything is written. Config is loaded and
-validated before any work starts: a bad file stops the command with the file, key and problem.
+`--home PATH` (or CROSSLINK_HOME) picks where everything is written. `--set FILE.KEY=VALUE`
+(repeatable) overrides one config value for this command, e.g.
+`--set generator.open_rate_scale=8` or `--set models.train.min_train_positives=20`. Config is
+loaded and validated before any work starts: a bad file stops the command with the file, key
+and problem.
 """
 
 from __future__ import annotations
@@ -22,8 +30,29 @@ import sys
 import time
 from pathlib import Path
 
-from crosslink.config import Config, ConfigError, load_config
+from crosslink.config import Config, ConfigError, deep_merge, load_config
 from crosslink.context import build_context, run_job
+
+
+def _override(text: str) -> dict:
+    """`file.key.sub=value` -> {"file": {"key": {"sub": value}}}; the value is read as YAML."""
+    import yaml
+
+    path, sep, value = text.partition("=")
+    keys = path.split(".")
+    if not sep or len(keys) < 2 or not all(keys):
+        raise argparse.ArgumentTypeError(f"--set wants FILE.KEY=VALUE, got {text!r}")
+    nested: dict = {keys[-1]: yaml.safe_load(value)}
+    for key in reversed(keys[:-1]):
+        nested = {key: nested}
+    return nested
+
+
+def _merged(parts: list[dict]) -> dict:
+    merged: dict = {}
+    for part in parts:
+        merged = deep_merge(merged, part)
+    return merged
 
 
 def _date(text: str) -> dt.date:
@@ -79,6 +108,71 @@ def cmd_features(args, config: Config) -> None:
     counts = run_job(_context(args, config), features.run, args.full)
     for name, rows in counts.items():
         print(f"{name:24s} {rows:>10,} rows")
+
+
+def cmd_score(args, config: Config) -> None:
+    from jobs import score
+
+    result = run_job(_context(args, config), score.run)
+    print(f"{score.SCORES:24s} {result.rows_written:>10,} rows")
+    for product, (version, rows) in result.scored.items():
+        print(f"  {product:22s} v{version:<4d} {rows:>10,} rows")
+    if result.skipped:
+        print(f"  no champion (not scored): {', '.join(result.skipped)}")
+
+
+def cmd_train(args, config: Config) -> None:
+    from jobs import train
+    from models.registry import ui_command
+
+    outcomes = run_job(_context(args, config), train.run, args.products, args.horizon,
+                       False if args.no_promote else None)
+    print(train.report(outcomes))
+    print(f"\nMLflow UI:   {ui_command(config.home)}")
+
+
+def cmd_promote(args, config: Config) -> None:
+    if args.product is None:
+        if args.date is None:
+            raise SystemExit("promote: give --date D (gate the challengers) or --product P")
+        from jobs import promote
+
+        for d in run_job(_context(args, config), promote.run, args.products):
+            print(f"{d.product:22s} v{d.challenger_version}: "
+                  f"{'promoted' if d.promoted else 'refused'} ({d.reason})")
+        return
+    from models import promotion, registry
+
+    client = registry.configure(config.home)
+    if args.rollback:
+        version = registry.rollback(client, args.product)
+        print(f"{registry.model_name(args.product)}: champion rolled back to v{version}")
+    elif args.version is not None:
+        promotion.promote_by_hand(client, args.product, args.version, args.reason)
+        print(f"{registry.model_name(args.product)}: v{args.version} is champion ({args.reason})")
+    else:
+        raise SystemExit("promote --product P needs --version N or --rollback")
+
+
+def cmd_models(args, config: Config) -> None:
+    from models import registry
+
+    client = registry.configure(config.home)
+    print(f"{'model':30s} {'champion':>8s} {'challenger':>10s}  champion history")
+    for product in (p.code for p in config.products.products if p.offerable):
+        champion = registry.alias_version(client, product, registry.CHAMPION)
+        challenger = registry.alias_version(client, product, registry.CHALLENGER)
+        print(f"{registry.model_name(product):30s} {champion or '-':>8} {challenger or '-':>10}"
+              f"  {registry.champion_history(client, product)}")
+    print(f"\nMLflow UI:   {registry.ui_command(config.home)}")
+
+
+def cmd_demo(args, config: Config) -> None:
+    from crosslink.demo import DemoSettings, run_demo
+
+    settings = DemoSettings(customers=args.customers, days=args.days, seed=args.seed,
+                            open_rate_scale=args.open_rate_scale, horizon=args.horizon)
+    run_demo(config, settings, _print_tables)
 
 
 def cmd_nightly(args, config: Config) -> None:
@@ -159,6 +253,8 @@ def _print_tables(config: Config, day: dt.date | None) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crosslink", description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="CROSSLINK_HOME (default ./var)")
+    parser.add_argument("--set", dest="overrides", type=_override, action="append", default=[],
+                        metavar="FILE.KEY=VALUE", help="override one config value (repeatable)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     gen = sub.add_parser("generate", help="write a synthetic bank's source extracts")
@@ -183,6 +279,44 @@ def build_parser() -> argparse.ArgumentParser:
     fea.add_argument("--full", action="store_true",
                      help="roll windows up from the daily partitions, not the day before")
     fea.set_defaults(func=cmd_features)
+
+    sco = sub.add_parser("score", help="gold.propensity_scores for a date: every eligible "
+                                       "customer x product, by the product's champion")
+    sco.add_argument("--date", type=_date, required=True)
+    sco.set_defaults(func=cmd_score)
+
+    products = lambda text: [p for p in text.split(",") if p]  # noqa: E731
+    tra = sub.add_parser("train", help="train and register a challenger per product as of a "
+                                       "date; gated promotion unless --no-promote")
+    tra.add_argument("--date", type=_date, required=True)
+    tra.add_argument("--products", type=products, help="comma-separated (default: all)")
+    tra.add_argument("--horizon", type=int, help="label horizon in days (default: config)")
+    tra.add_argument("--no-promote", action="store_true")
+    tra.set_defaults(func=cmd_train)
+
+    pro = sub.add_parser("promote", help="gate undecided challengers (--date), or move a "
+                                         "champion by hand (--product with --version or "
+                                         "--rollback)")
+    pro.add_argument("--date", type=_date)
+    pro.add_argument("--products", type=products)
+    pro.add_argument("--product")
+    pro.add_argument("--version", type=int)
+    pro.add_argument("--rollback", action="store_true")
+    pro.add_argument("--reason", default="promoted by hand")
+    pro.set_defaults(func=cmd_promote)
+
+    mod = sub.add_parser("models", help="champion and challenger of every product model")
+    mod.set_defaults(func=cmd_models)
+
+    from crosslink.demo import DemoSettings
+
+    dem = sub.add_parser("demo", help="generate a small bank, run every night, train the "
+                                      "first models when there is no champion, score")
+    for flag, kind in (("customers", int), ("days", int), ("seed", int),
+                       ("open_rate_scale", float), ("horizon", int)):
+        dem.add_argument(f"--{flag.replace('_', '-')}", type=kind,
+                         default=getattr(DemoSettings, flag))
+    dem.set_defaults(func=cmd_demo)
 
     nig = sub.add_parser("nightly", help="every pipeline step for a date, in one process")
     when = nig.add_mutually_exclusive_group(required=True)
@@ -218,7 +352,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.home:
         os.environ["CROSSLINK_HOME"] = str(args.home.resolve())
     try:
-        config = load_config()
+        config = load_config(overrides=_merged(args.overrides))
     except ConfigError as exc:
         print(f"crosslink: configuration error\n{exc}", file=sys.stderr)
         raise SystemExit(2) from None

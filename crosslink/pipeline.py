@@ -52,18 +52,34 @@ def _features(ctx: JobContext) -> StepSummary:
     return StepSummary("features", txns, sum(counts.values()), 0, time.perf_counter() - start)
 
 
+def _score(ctx: JobContext) -> StepSummary:
+    from jobs import score
+
+    start = time.perf_counter()
+    result = score.run(ctx)
+    return StepSummary("score", result.rows_read, result.rows_written, 0,
+                       time.perf_counter() - start)
+
+
 STEPS: list[tuple[str, Callable[[JobContext], StepSummary]]] = [
     ("ingest", _ingest),
     ("conform", _conform),
     ("features", _features),
+    ("score", _score),
 ]
 
 
-def nightly(ctx: JobContext, progress: Callable[[str], None] = print) -> list[StepSummary]:
-    """Run every step for the context's date; ops.runs gets one commit for the whole run."""
+def nightly(ctx: JobContext, progress: Callable[[str], None] = print,
+            from_step: str | None = None) -> list[StepSummary]:
+    """Run every step for the context's date (or the steps from `from_step` on, e.g. "score"
+    after new champions); ops.runs gets one commit for the whole run."""
+    names = [name for name, _ in STEPS]
+    if from_step is not None and from_step not in names:
+        raise ValueError(f"unknown step {from_step!r}; steps: {names}")
+    steps = STEPS[names.index(from_step):] if from_step else STEPS
     summaries = []
     try:
-        for name, step in STEPS:
+        for name, step in steps:
             progress(f"[{ctx.business_date}] {name} …")
             summary = step(ctx)
             progress(f"[{ctx.business_date}] {name} done in {summary.seconds:.1f}s")

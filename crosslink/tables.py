@@ -119,6 +119,16 @@ _TABLES = [_bronze(spec) for spec in SOURCES.values()] + [
         "one customer of silver.customers per snapshot: 30/90-day windows, recency, shares, "
         "attributes, products, balances, linkage; model inputs = features.FEATURE_COLUMNS"),
     TableSpec(
+        "gold.propensity_scores",
+        "snapshot_date date, customer_id string, customer_type string, product_code string, "
+        "propensity double, suitable boolean, model_name string, model_version int, "
+        "model_run_id string, reason_features array<string>, reasons array<string>, "
+        "reasons_zh array<string>",
+        ("snapshot_date",), ("customer_id", "product_code"),
+        "one eligible customer x product per snapshot, scored by the product's champion; "
+        "reasons / reasons_zh: phrases (models.yaml) in order of contribution, "
+        "reason_features: the match glob(s) behind each phrase (models.reasons)"),
+    TableSpec(
         "ops.runs",
         "run_id string, business_date date, step string, source string, status string, "
         "started_at timestamp, finished_at timestamp, seconds double, rows_read long, "

@@ -31,7 +31,8 @@ SUITES: tuple[str, ...] = (
     *(f"bronze.{name}" for name in SOURCES), "bronze.quarantine",
     "silver.branches", "silver.consent", "silver.customers", "silver.holdings",
     "silver.party_links", "silver.staff", "silver.transactions",
-    "gold.customer_daily", "gold.customer_windows", "gold.customer_features")
+    "gold.customer_daily", "gold.customer_windows", "gold.customer_features",
+    "gold.propensity_scores")
 PARAMETERS: tuple[str, ...] = ("max_amount", "date_from", "date_to")
 
 

@@ -1,4 +1,5 @@
-"""Gold suites, written by hand: what models and scoring may take for granted.
+"""Gold suites, written by hand: what models and scoring may take for granted, and what the
+steps after scoring may take for granted of the scores.
 
 Feature tables are wide (200+ columns), so rules that apply to many columns are stated once as
 a row query over all of them (one Spark job each) rather than as one expectation per column;
@@ -9,7 +10,9 @@ from `features.columns`, so a new feature is covered without touching this file.
 from __future__ import annotations
 
 import great_expectations as gx
+from annotated_types import Le
 
+from crosslink.config import ScoringConfig
 from crosslink.tables import table
 from expectations._build import (
     COMPLETENESS,
@@ -33,6 +36,7 @@ from features.columns import (
     FLAG_COLUMNS,
     LAST_ACTIVE,
     LONG_WINDOW,
+    PRODUCT_CODES,
     RECENCY_CAP,
     RECENCY_COLUMNS,
     ROLLED_MEASURES,
@@ -44,6 +48,9 @@ from features.columns import (
 )
 
 CUSTOMER_TYPES = ("person", "company")
+# models.registry.model_name(product) is MODEL_PREFIX + product (not imported: every gate
+# builds every suite, and the suites stay free of the model code's imports)
+MODEL_PREFIX = "crosslink."
 
 
 def _head(name: str) -> list:
@@ -151,7 +158,48 @@ def customer_features() -> gx.ExpectationSuite:
     ])
 
 
+def _max_reasons() -> int:
+    """The most reasons a score may carry: the upper bound of `scoring.top_reasons` (the
+    configured value is not reachable from a suite builder; the scoring code keeps to it)."""
+    field = ScoringConfig.model_fields["top_reasons"]
+    return next(m.le for m in field.metadata if isinstance(m, Le))
+
+
+def propensity_scores() -> gx.ExpectationSuite:
+    """gold.propensity_scores: one eligible customer x product per snapshot, scored by the
+    product's champion. No row-count rule: with no champion at all the partition is empty."""
+    most = _max_reasons()
+    stamps = ("model_name", "model_version", "model_run_id")
+    arrays = ("reason_features", "reasons", "reasons_zh")
+    return suite("gold.propensity_scores", [
+        *_head("gold.propensity_scores"),
+        # completeness: every score is stamped with its model and carries its reason lists
+        *(not_null(c) for c in ("customer_type", "propensity", "suitable", *stamps, *arrays)),
+        no_rows_where(_any(arrays, "exists({c}, r -> r IS NULL OR r = '')"), COMPLETENESS,
+                      "no reason is null or empty"),
+        # validity: a probability, a registered version, known codes
+        # (Spark orders NaN above every number, so a NaN fails the range check too)
+        between("propensity", 0, 1, note="propensity is a probability in [0, 1]"),
+        between("model_version", 1, note="model versions start at 1"),
+        in_set("customer_type", CUSTOMER_TYPES),
+        in_set("product_code", PRODUCT_CODES),
+        no_rows_where(f"size(reasons) > {most}", VALIDITY,
+                      f"at most {most} reasons per score (scoring.top_reasons <= {most})"),
+        # consistency: the three reason lists run in step; each product has its own model,
+        # and one version of it scores the whole partition
+        no_rows_where("size(reasons) != size(reasons_zh) "
+                      "OR size(reasons) != size(reason_features)", CONSISTENCY,
+                      "reasons, reasons_zh and reason_features have the same length"),
+        no_rows_where(f"model_name != concat('{MODEL_PREFIX}', product_code)", CONSISTENCY,
+                      "each product is scored by its own registered model"),
+        no_rows_where("product_code IN (SELECT product_code FROM {batch} GROUP BY product_code "
+                      "HAVING count(DISTINCT model_version) > 1)", CONSISTENCY,
+                      "one model version scores a product's whole partition"),
+    ])
+
+
 def builders() -> dict:
     """Table name -> zero-argument suite builder, for every gold table."""
     return {"gold.customer_daily": customer_daily, "gold.customer_windows": customer_windows,
-            "gold.customer_features": customer_features}
+            "gold.customer_features": customer_features,
+            "gold.propensity_scores": propensity_scores}

@@ -10,13 +10,15 @@ from crosslink import quality
 from crosslink.tables import TABLES, table
 from expectations import _build
 from features.rollup import full_windows
+from models import registry
 from tests.features.frames import DAY, daily, features_row, frame
 
 GOLD = sorted(name for name in TABLES if table(name).layer == "gold")
 
 
 def test_every_gold_table_has_a_suite():
-    assert GOLD == ["gold.customer_daily", "gold.customer_features", "gold.customer_windows"]
+    assert GOLD == ["gold.customer_daily", "gold.customer_features", "gold.customer_windows",
+                    "gold.propensity_scores"]
     assert set(GOLD) <= set(expectations.SUITES)
 
 
@@ -53,7 +55,26 @@ def clean(spark):
                          "branch_counter", "atm", "online_banking", "mobile_app", "wechat",
                          "pos")})])
     return {"gold.customer_daily": today, "gold.customer_windows": full_windows(today, DAY),
-            "gold.customer_features": features}
+            "gold.customer_features": features,
+            "gold.propensity_scores": frame(spark, "gold.propensity_scores", [
+                _score("P1", "credit_card", 0.31, ["salary_ours_*", "age"],
+                       ["salary paid into an account with us", "stage of life"],
+                       ["工资在我行代发入账", "年龄阶段"]),
+                _score("P1", "wealth_management", 0.02, [], [], [], suitable=False,
+                       version=1),
+                _score("P2", "credit_card", 0.0, ["age"], ["stage of life"], ["年龄阶段"]),
+                _score("C1", "payroll_agency", 1.0, [], [], [], customer_type="company",
+                       version=7)])}
+
+
+def _score(customer_id, product, propensity, patterns, en, zh, *, customer_type="person",
+           suitable=True, version=3) -> dict:
+    """A gold.propensity_scores row as models.scoring writes it."""
+    return {"snapshot_date": DAY, "customer_id": customer_id, "customer_type": customer_type,
+            "product_code": product, "propensity": propensity, "suitable": suitable,
+            "model_name": registry.model_name(product), "model_version": version,
+            "model_run_id": f"run{version}", "reason_features": patterns, "reasons": en,
+            "reasons_zh": zh}
 
 
 def _validate(df, name, gx_home, config):
@@ -75,6 +96,13 @@ def test_what_the_feature_code_produces_passes(name, clean, gx_home, config):
     ("gold.customer_features", {"holds_credit_card": 2}, "flags are 0 or 1"),
     ("gold.customer_daily", {"atm_count": 5}, "channel counts add up"),
     ("gold.customer_windows", {"atm_out_cny_90d": -0.01}, "never negative"),
+    ("gold.propensity_scores", {"propensity": 1.5}, "be_between(propensity)"),
+    ("gold.propensity_scores", {"propensity": float("nan")}, "be_between(propensity)"),
+    ("gold.propensity_scores", {"model_version": 0}, "be_between(model_version)"),
+    ("gold.propensity_scores", {"model_run_id": None}, "not_be_null(model_run_id)"),
+    ("gold.propensity_scores", {"reasons_zh": ["年龄阶段"]}, "have the same length"),
+    ("gold.propensity_scores", {"model_name": "crosslink.mortgage"}, "its own registered"),
+    ("gold.propensity_scores", {"model_version": 4}, "one model version scores"),
 ])
 def test_a_defect_fails_its_rule(name, change, rule, clean, gx_home, config, spark):
     from pyspark.sql import functions as F

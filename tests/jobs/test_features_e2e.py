@@ -4,40 +4,21 @@ labels against the generator's hidden truth."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-
 import pandas as pd
 import pytest
 from pyspark.sql import functions as F
 
 from crosslink.context import build_context, run_job
-from crosslink.generate import generate_bank
 from crosslink.pipeline import nightly
 from crosslink.tables import table
 from features import FEATURE_COLUMNS
 from features.labels import training_frame
 from jobs import customer_features as job
+from tests.jobs.conftest import DAYS, LAST, START
 
 pytestmark = pytest.mark.slow
 
-START, DAYS, CUSTOMERS = dt.date(2026, 1, 5), 4, 300
-LAST = START + dt.timedelta(days=DAYS - 1)
 GOLD = ("gold.customer_daily", "gold.customer_windows", "gold.customer_features")
-
-
-@pytest.fixture(scope="module")
-def bank(spark, config, tmp_path_factory):
-    home = tmp_path_factory.mktemp("features_bank")
-    os.environ["CROSSLINK_HOME"] = str(home)
-    cfg = config.model_copy(update={"pipeline": config.pipeline.model_copy(update={
-        "quality": config.pipeline.quality.model_copy(update={"build_data_docs": False})})})
-    generate_bank(cfg, home, customers=CUSTOMERS, days=DAYS, seed=5, start=START)
-    for offset in range(DAYS):
-        nightly(build_context(START + dt.timedelta(days=offset), cfg, spark=spark),
-                progress=lambda _: None)
-    yield build_context(LAST, cfg, spark=spark)
-    os.environ.pop("CROSSLINK_HOME", None)
 
 
 def _checksums(ctx) -> dict:
@@ -80,7 +61,7 @@ def test_features_find_what_the_generator_planted(bank):
 
 
 def test_labels_match_the_openings_the_generator_drew(bank):
-    """With a 3-day horizon from the first date every label 1 is a true opening, and the true
+    """With a horizon from the first to the last date every label 1 is a true opening, and the true
     openings of eligible customers are found (a quarantined holding record may hide one)."""
     horizon = DAYS - 1
     frame = training_frame(bank.lake.read("gold.customer_features"),

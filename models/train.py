@@ -1,0 +1,141 @@
+"""Train one product's challenger: fit, evaluate on the holdout, log and register in MLflow.
+
+Early stopping watches the last training date (never the holdout); the model is then refit
+on every training date with the number of trees it found. Everything a reviewer needs is on
+the MLflow run: parameters (dates, horizon, sizes, booster parameters), holdout metrics (and
+the oracle AUC on generated data), the model with its signature, and the gain/lift, feature
+importance and calibration charts. The version registered as `crosslink.<product>` gets the
+alias `challenger`; whether it becomes champion is `models.promotion`'s decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from crosslink.config import TrainConfig
+from models import metrics, plots, registry
+from models.dataset import Matrix, ProductRows, Split
+
+
+class TooFewPositives(ValueError):
+    """A product has too few openers to learn from or to be judged on."""
+
+
+@dataclass
+class Trained:
+    product: str
+    booster: object                          # xgboost.Booster
+    best_rounds: int
+    holdout_scores: np.ndarray
+    metrics: dict[str, float]
+    importance: dict[str, float] = field(default_factory=dict)
+
+
+def check_positives(product: str, train: ProductRows, holdout: ProductRows | None,
+                    cfg: TrainConfig) -> None:
+    h_pos = holdout.positives if holdout is not None else 0
+    if train.positives < cfg.min_train_positives or h_pos < cfg.min_holdout_positives:
+        raise TooFewPositives(
+            f"{product}: {train.positives} training positives (need "
+            f"{cfg.min_train_positives}) and {h_pos} holdout positives (need "
+            f"{cfg.min_holdout_positives})")
+
+
+def _params(cfg: TrainConfig) -> dict:
+    return {"objective": "binary:logistic", "eval_metric": "logloss", "tree_method": "hist",
+            **cfg.params, "seed": cfg.seed}
+
+
+def _dmatrix(matrix: Matrix, part: ProductRows):
+    import xgboost as xgb
+
+    return xgb.DMatrix(matrix.values[part.rows], label=part.label,
+                       feature_names=list(matrix.columns))
+
+
+def _last_date_split(part: ProductRows) -> tuple[ProductRows, ProductRows] | None:
+    """(earlier dates, last date) of a training set, or None with a single date."""
+    dates = part.keys["snapshot_date"]
+    last = dates.max()
+    if dates.nunique() < 2:
+        return None
+    early, late = (dates < last).to_numpy(), (dates == last).to_numpy()
+
+    def take(mask):
+        return ProductRows(part.rows[mask], part.label[mask],
+                           part.keys[mask].reset_index(drop=True))
+
+    return take(early), take(late)
+
+
+def fit(matrix: Matrix, train: ProductRows, cfg: TrainConfig):
+    """(booster, number of trees): early-stopped on the last training date, refit on all."""
+    import xgboost as xgb
+
+    rounds = cfg.num_boost_round
+    halves = _last_date_split(train)
+    if halves is not None and halves[1].positives > 0 and halves[0].positives > 0:
+        probe = xgb.train(_params(cfg), _dmatrix(matrix, halves[0]), cfg.num_boost_round,
+                          evals=[(_dmatrix(matrix, halves[1]), "last_train_date")],
+                          early_stopping_rounds=cfg.early_stopping_rounds, verbose_eval=False)
+        rounds = probe.best_iteration + 1
+    booster = xgb.train(_params(cfg), _dmatrix(matrix, train), rounds, verbose_eval=False)
+    return booster, rounds
+
+
+def train_product(product: str, matrix: Matrix, train: ProductRows, holdout: ProductRows,
+                  cfg: TrainConfig, true_prob: np.ndarray | None = None) -> Trained:
+    """Fit and evaluate; `true_prob` (the generator's truth, aligned with the holdout rows)
+    adds the oracle AUC."""
+    check_positives(product, train, holdout, cfg)
+    booster, rounds = fit(matrix, train, cfg)
+    scores = booster.inplace_predict(matrix.values[holdout.rows])
+    found = metrics.evaluate(holdout.label, scores)
+    found["train_positives"] = float(train.positives)
+    found["train_rows"] = float(len(train.rows))
+    if true_prob is not None:
+        found["oracle_auc"] = metrics.oracle_auc(holdout.label, true_prob)
+    importance = booster.get_score(importance_type="total_gain")
+    return Trained(product, booster, rounds, scores, found, importance)
+
+
+def _signature(matrix: Matrix, trained: Trained):
+    from mlflow.models import infer_signature
+
+    example = matrix.frame(np.arange(min(5, len(matrix.values))))
+    return infer_signature(example, trained.booster.inplace_predict(example.to_numpy()))
+
+
+def log_and_register(client, trained: Trained, matrix: Matrix, holdout: ProductRows,
+                     split: Split, cfg: TrainConfig, lineage: dict[str, str]) -> int:
+    """Log the run, register the model as a new version with alias challenger; its number."""
+    import mlflow
+    import mlflow.xgboost
+
+    name = registry.model_name(trained.product)
+    mlflow.set_experiment(registry.EXPERIMENT)
+    with mlflow.start_run(run_name=f"{trained.product} {split.holdout[-1]}"):
+        mlflow.set_tags({"product": trained.product, **lineage})
+        mlflow.log_params({
+            "product": trained.product, "horizon_days": split.horizon,
+            "train_dates": ",".join(map(str, split.train)),
+            "holdout_dates": ",".join(map(str, split.holdout)), "purge": cfg.purge,
+            "suitable_only": cfg.suitable_only, "trees": trained.best_rounds,
+            "features": len(matrix.columns), **{f"xgb_{k}": v for k, v in _params(cfg).items()}})
+        mlflow.log_metrics({k if k.startswith("train_") else f"holdout_{k}": v
+                            for k, v in trained.metrics.items() if np.isfinite(v)})
+        title = trained.product
+        mlflow.log_figure(plots.gain_lift(holdout.label, trained.holdout_scores, title),
+                          "plots/gain_lift.png")
+        mlflow.log_figure(plots.feature_importance(trained.importance, title),
+                          "plots/feature_importance.png")
+        mlflow.log_figure(plots.calibration_curve(holdout.label, trained.holdout_scores, title),
+                          "plots/calibration.png")
+        info = mlflow.xgboost.log_model(trained.booster, name="model",
+                                        signature=_signature(matrix, trained),
+                                        registered_model_name=name)
+    version = int(info.registered_model_version)
+    client.set_registered_model_alias(name, registry.CHALLENGER, str(version))
+    return version

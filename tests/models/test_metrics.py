@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+
+from models import metrics
+
+
+def test_perfect_and_reversed_rankings():
+    y = np.array([0, 0, 0, 1, 1])
+    assert metrics.evaluate(y, np.array([.1, .2, .3, .8, .9]))["auc"] == 1.0
+    assert metrics.evaluate(y, np.array([.9, .8, .7, .2, .1]))["auc"] == 0.0
+
+
+def test_lift_in_the_top_decile():
+    # 100 rows, 10 positives, all ranked at the top: the top tenth is all positives
+    y = np.r_[np.ones(10), np.zeros(90)]
+    p = np.linspace(1, 0, 100)
+    found = metrics.evaluate(y, p)
+    assert found["lift_top_decile"] == pytest.approx(10.0)
+    assert found["positives"] == 10 and found["rows"] == 100 and found["base_rate"] == 0.1
+
+
+def test_brier_and_its_negation():
+    found = metrics.evaluate(np.array([0, 1]), np.array([0.5, 0.5]))
+    assert found["brier"] == pytest.approx(0.25) and found["neg_brier"] == pytest.approx(-0.25)
+
+
+def test_auc_undefined_with_one_class_and_lengths_checked():
+    assert np.isnan(metrics.evaluate(np.zeros(4), np.arange(4) / 4)["auc"])
+    with pytest.raises(ValueError, match="as many scores as labels"):
+        metrics.evaluate(np.zeros(3), np.zeros(2))
+
+
+def test_gains_reach_every_positive_and_calibration_bins():
+    rng = np.random.default_rng(1)
+    p = rng.random(1000)
+    y = (rng.random(1000) < p).astype(int)
+    g = metrics.gains(y, p)
+    assert g["captured"][-1] == pytest.approx(1.0) and g["share"][-1] == pytest.approx(1.0)
+    assert g["lift"][0] > 1.5 > g["lift"][-1]
+    c = metrics.calibration(y, p)
+    assert np.abs(c["predicted"] - c["observed"]).max() < 0.15
+
+
+def test_oracle_auc_of_the_true_probabilities():
+    y = np.array([0, 1, 0, 1])
+    assert metrics.oracle_auc(y, np.array([.01, .02, .005, .03])) == 1.0

@@ -1,0 +1,44 @@
+"""The trainer against a known answer, and the guard on too few positives."""
+
+import numpy as np
+import pytest
+
+from crosslink.config import TrainConfig
+from models.train import TooFewPositives, train_product
+from tests.models.synthetic import SIGNAL, known_answer
+
+
+@pytest.fixture(scope="module")
+def trained(config):
+    matrix, train, holdout, truth = known_answer()
+    return train_product("credit_card", matrix, train, holdout, config.models.train, truth)
+
+
+def test_auc_within_003_of_the_oracle(trained):
+    m = trained.metrics
+    assert m["positives"] >= 200
+    assert m["oracle_auc"] - m["auc"] < 0.03, m
+    assert m["lift_top_decile"] > 3
+
+
+def test_the_signal_features_lead_the_importance(trained):
+    top = sorted(trained.importance, key=trained.importance.get, reverse=True)[:len(SIGNAL)]
+    assert set(top) == set(SIGNAL)
+
+
+def test_early_stopping_picks_fewer_trees_than_the_cap(trained, config):
+    assert 1 <= trained.best_rounds < config.models.train.num_boost_round
+
+
+def test_too_few_positives_skips_the_product():
+    matrix, train, holdout, truth = known_answer(rows_per_date=300)
+    cfg = TrainConfig(min_train_positives=10_000)
+    with pytest.raises(TooFewPositives, match="credit_card: .* training positives"):
+        train_product("credit_card", matrix, train, holdout, cfg, truth)
+
+
+def test_noise_features_give_a_coin_flip():
+    matrix, train, holdout, truth = known_answer(rows_per_date=3000, signal={})
+    cfg = TrainConfig(min_train_positives=1, min_holdout_positives=1, params={"max_depth": 2})
+    found = train_product("credit_card", matrix, train, holdout, cfg, truth).metrics
+    assert abs(found["auc"] - 0.5) < 0.1 and np.isfinite(found["oracle_auc"])
