@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -59,3 +60,65 @@ def test_broken_yaml_names_the_file(conf_copy):
     (conf_copy / "local" / "products.yaml").write_text("products: [unclosed\n")
     with pytest.raises(ConfigError, match="products.yaml: cannot read YAML"):
         load_config(conf_copy)
+
+
+# --- rules.yaml, policy.yaml, routing.yaml ----------------------------------------------------
+def _edit(conf, name: str, old: str, new: str) -> None:
+    path = conf / "base" / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_decide_config_loads(config):
+    assert config.routing.rules[-1].match.empty
+    assert {r.product for r in config.rules.rules} >= {
+        "basic_settlement", "payroll_agency", "credit_card", "wealth_management",
+        "wechat_banking", "cash_management", "trade_finance", "personal_pension"}
+    assert config.rules.predicate(config.rules.rules[1]).startswith(
+        "payroll_elsewhere_count_90d >= 3")
+
+
+@pytest.mark.parametrize("name, old, new, expected", [
+    ("rules", "AND holds_credit_card = 0", "AND holds_crdit_card = 0",
+     r"rules\.yaml(.|\n)*key rules: .*rules\[2\] \(payroll_employee_no_card\)\.when: "
+     r"unknown column 'holds_crdit_card'"),
+    ("rules", "{min_trade_count_90d} AND", "{min_trade_cnt} AND",
+     r"rules\.yaml(.|\n)*rules\[7\] \(trade_flows_trade_finance\)\.when: unknown param "
+     r"\{min_trade_cnt\}"),
+    ("rules", "trade_count_90d >= {min_trade_count_90d} AND", "trade_cont(1) >= 1 AND",
+     r"unknown function trade_cont\(\)"),
+    ("rules", "product: payroll_agency", "product: payrol_agency",
+     r"rules\.yaml rules\[1\] \(payroll_through_other_bank\)\.product: unknown product "
+     r"'payrol_agency'"),
+    ("rules", "owner_role: lobby_manager", "owner_role: corporate_rm",
+     r"rules\.yaml rules\[5\] \(wechat_payer_not_bound\)\.owner_role: corporate_rm does not "
+     r"sell wechat_banking"),
+    ("routing", "  - id: catch_all\n    role: default\n", "",
+     r"routing\.yaml(.|\n)*key rules: .*rules\[13\] \(person_to_retail_rm\): the last routing "
+     r"rule must be a catch-all"),
+    ("routing", "match: {category: [e_channel], tier: [C]}\n    role: electronic\n"
+                "    channel: mobile_app",
+     "match: {product: [mobile_banking], tier: [C]}\n    role: electronic\n"
+     "    channel: mobile_app",
+     r"routing\.yaml rules\[6\] \(e_channel_low_tier_app\)\.match\.product: electronic on "
+     r"mobile_app may not carry \['mobile_banking'\]"),
+    ("routing", "role: wealth_advisor\n    channel: branch_rm\n    organisation: own_branch\n"
+                "    referral_path: corporate_rm<>wealth_advisor",
+     "role: electronic\n    channel: branch_rm\n    organisation: channel",
+     r"routing\.yaml rules\[4\] \(linkage_wealth_to_advisor\)\.role: electronic channels"),
+    ("routing", "  - {en: \"Offer {product}: {reasons}.\"", "  - {role: retail_rm, en: \"Offer "
+     "{product}: {reasons}.\"", r"routing\.yaml(.|\n)*key pitches: .*catch-all template"),
+    ("routing", "en: \"Offer {product}: {reasons}.\"", "en: \"Offer {prodcut}.\"",
+     r"routing\.yaml(.|\n)*unknown placeholders \['prodcut'\]"),
+    ("policy", "max_prompts_per_customer_per_week: 4", "max_prompts_per_customer_per_week: 1",
+     r"policy\.yaml(.|\n)*max_prompts_per_customer_per_week must be >="),
+    ("policy", "products: {payroll_agency: 1.3}", "products: {payroll_agncy: 1.3}",
+     r"policy\.yaml arbitration\.campaign_weights\.products: unknown product 'payroll_agncy'"),
+    ("policy", "method: quantiles", "method: deciles", r"policy\.yaml(.|\n)*grading\.method"),
+])
+def test_bad_decide_config_names_file_and_key(conf_copy, name, old, new, expected):
+    _edit(conf_copy, name, old, new)
+    with pytest.raises(ConfigError) as err:
+        load_config(conf_copy)
+    assert re.search(expected, str(err.value)), str(err.value)
