@@ -8,6 +8,8 @@
     crosslink train --date D [--products P,Q] [--horizon H] [--no-promote]
     crosslink promote --date D [--products P,Q] | --product P (--version N | --rollback)
     crosslink models
+    crosslink decide --date D
+    crosslink prompts --date D [--role R] [--branch B] [--channel C] [--limit N]
     crosslink demo [--customers N] [--days D] [--seed S] [--open-rate-scale X] [--horizon H]
     crosslink nightly --date D | --all
     crosslink backfill --start D1 --end D2
@@ -167,6 +169,21 @@ def cmd_models(args, config: Config) -> None:
     print(f"\nMLflow UI:   {registry.ui_command(config.home)}")
 
 
+def cmd_decide(args, config: Config) -> None:
+    from jobs import decide
+
+    result = run_job(_context(args, config), decide.run)
+    print(result.describe())
+    print(f"exports:     {config.home / 'exports' / args.date.isoformat()}")
+
+
+def cmd_prompts(args, config: Config) -> None:
+    from crosslink.prompts_view import show_prompts
+
+    print(show_prompts(config, args.date, role=args.role, branch=args.branch,
+                       channel=args.channel, limit=args.limit))
+
+
 def cmd_demo(args, config: Config) -> None:
     from crosslink.demo import DemoSettings, run_demo
 
@@ -307,6 +324,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     mod = sub.add_parser("models", help="champion and challenger of every product model")
     mod.set_defaults(func=cmd_models)
+
+    dec = sub.add_parser("decide", help="opportunities and routed prompts for a date, checked, "
+                                        "then published with their exports")
+    dec.add_argument("--date", type=_date, required=True)
+    dec.set_defaults(func=cmd_decide)
+
+    pro_list = sub.add_parser("prompts", help="a role's (or branch's, channel's) prompt list")
+    pro_list.add_argument("--date", type=_date, required=True)
+    pro_list.add_argument("--role")
+    pro_list.add_argument("--branch")
+    pro_list.add_argument("--channel")
+    pro_list.add_argument("--limit", type=int, default=20)
+    pro_list.set_defaults(func=cmd_prompts)
 
     from crosslink.demo import DemoSettings
 

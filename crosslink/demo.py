@@ -6,7 +6,8 @@
 3. when a product has no champion yet, train the first models as of the last date (a short
    label horizon, lower minimum positives: a demo has days, not months) and promote them
    through the gate, then run the steps from scoring on again for the last date;
-4. print the tables and where to look: lake, quarantine, Data Docs, run log, MLflow UI.
+4. print the tables and where to look: lake, quarantine, Data Docs, run log, the prompt
+   exports, MLflow UI.
 """
 
 from __future__ import annotations
@@ -68,5 +69,7 @@ def run_demo(config: Config, settings: DemoSettings, print_tables) -> None:
         print(train.report(outcomes))
         print(format_summary(nightly(build_context(dates[-1], config), from_step="score")))
     print_tables(config, dates[-1])
+    print(f"prompts:     {config.home / 'exports' / dates[-1].isoformat()}  (per channel/role "
+          f"and per branch), or: crosslink prompts --date {dates[-1]} --role teller")
     print(f"MLflow UI:   {ui_command(config.home)}")
     print("             then open http://127.0.0.1:5000 (experiment crosslink.propensity)")

@@ -61,11 +61,21 @@ def _score(ctx: JobContext) -> StepSummary:
                        time.perf_counter() - start)
 
 
+def _decide(ctx: JobContext) -> StepSummary:
+    from jobs import decide
+
+    start = time.perf_counter()
+    result = decide.run(ctx)
+    return StepSummary("decide", result.opportunities + sum(result.dropped.values()),
+                       result.prompts, 0, time.perf_counter() - start)
+
+
 STEPS: list[tuple[str, Callable[[JobContext], StepSummary]]] = [
     ("ingest", _ingest),
     ("conform", _conform),
     ("features", _features),
     ("score", _score),
+    ("decide", _decide),
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from crosslink.decide.columns import OPPORTUNITY_DDL, PROMPT_DDL
 from crosslink.sources import SOURCES, SourceSpec
 from features.columns import DAILY_DDL, FEATURES_DDL, WINDOWS_DDL
 
@@ -128,6 +129,16 @@ _TABLES = [_bronze(spec) for spec in SOURCES.values()] + [
         "one eligible customer x product per snapshot, scored by the product's champion; "
         "reasons / reasons_zh: phrases (models.yaml) in order of contribution, "
         "reason_features: the match glob(s) behind each phrase (models.reasons)"),
+    TableSpec(
+        "gold.opportunities", OPPORTUNITY_DDL, ("snapshot_date",),
+        ("customer_id", "product_code"),
+        "one eligible, contactable customer x product per snapshot within the customer's top K: "
+        "sources (rule ids, model@version), propensity, value, class, tier, evidence"),
+    TableSpec(
+        "gold.prompts", PROMPT_DDL, ("business_date",), ("prompt_id",),
+        "one prompt of one business date: customer, product, class, tier, role, channel, "
+        "organisation, assignee, referral path, pitch and reasons (en, zh), expiry, model "
+        "version and rule ids; prompt_id is deterministic"),
     TableSpec(
         "ops.runs",
         "run_id string, business_date date, step string, source string, status string, "

@@ -32,7 +32,7 @@ SUITES: tuple[str, ...] = (
     "silver.branches", "silver.consent", "silver.customers", "silver.holdings",
     "silver.party_links", "silver.staff", "silver.transactions",
     "gold.customer_daily", "gold.customer_windows", "gold.customer_features",
-    "gold.propensity_scores")
+    "gold.propensity_scores", "gold.opportunities", "gold.prompts")
 PARAMETERS: tuple[str, ...] = ("max_amount", "date_from", "date_to")
 
 

@@ -22,12 +22,14 @@ from expectations._build import (
     has_columns,
     in_set,
     key,
+    matches,
     no_rows_where,
     not_null,
     on_run_date,
     registered_columns,
     rows_at_least,
     suite,
+    unique,
 )
 from features.columns import (
     CHANNELS,
@@ -198,8 +200,60 @@ def propensity_scores() -> gx.ExpectationSuite:
     ])
 
 
+TIERS = ("A", "B", "C")
+
+
+def opportunities() -> gx.ExpectationSuite:
+    """gold.opportunities: one eligible, contactable customer x product within the top K."""
+    return suite("gold.opportunities", [
+        *_head("gold.opportunities"),
+        # completeness: every opportunity says where it came from, what it is worth, its grade
+        *(not_null(c) for c in ("customer_type", "product_code", "kind", "sources",
+                                "propensity", "value", "class", "tier", "customer_rank")),
+        no_rows_where("size(sources) = 0", COMPLETENESS, "every opportunity has a source"),
+        # validity
+        between("propensity", 0, 1, note="propensity is a probability in [0, 1]"),
+        between("value", 0, note="value is never negative"),
+        between("customer_rank", 1, note="ranks start at 1"),
+        in_set("tier", TIERS),
+        in_set("customer_type", CUSTOMER_TYPES),
+        in_set("kind", ("retail", "corporate", "linkage")),
+        in_set("product_code", PRODUCT_CODES),
+        # consistency: a held or unsuitable product is never an opportunity
+        no_rows_where("risk_rating < risk_level", CONSISTENCY,
+                      "the customer's risk rating admits the product's risk level"),
+    ])
+
+
+def prompts() -> gx.ExpectationSuite:
+    """gold.prompts: one routed, assigned prompt of a business date (what downstream reads).
+    The policy and capacity invariants are checked in code (crosslink.decide.invariants)."""
+    return suite("gold.prompts", [
+        *_head("gold.prompts"),
+        # completeness: what a member of staff or a channel needs to act on the prompt
+        *(not_null(c) for c in ("customer_id", "product_code", "class", "tier", "role",
+                                "channel", "org_id", "assignee_id", "pitch_en", "pitch_zh",
+                                "expiry_date", "value", "propensity")),
+        no_rows_where("trim(pitch_en) = '' OR trim(pitch_zh) = ''", COMPLETENESS,
+                      "every prompt has a pitch in both languages"),
+        no_rows_where("size(reasons_en) != size(reasons_zh)", CONSISTENCY,
+                      "reasons in English and Chinese run in step"),
+        # validity
+        matches("prompt_id", r"^PR[0-9A-F]{20}$"),
+        in_set("tier", TIERS),
+        in_set("product_code", PRODUCT_CODES),
+        between("propensity", 0, 1, note="propensity is a probability in [0, 1]"),
+        # consistency: one role per customer x product a day; expiry after the prompt's day
+        unique(("customer_id", "product_code"),
+               note="a customer x product is prompted through one role a day"),
+        no_rows_where("expiry_date <= business_date", CONSISTENCY,
+                      "a prompt expires after the day it is made"),
+    ])
+
+
 def builders() -> dict:
     """Table name -> zero-argument suite builder, for every gold table."""
     return {"gold.customer_daily": customer_daily, "gold.customer_windows": customer_windows,
             "gold.customer_features": customer_features,
-            "gold.propensity_scores": propensity_scores}
+            "gold.propensity_scores": propensity_scores, "gold.opportunities": opportunities,
+            "gold.prompts": prompts}
