@@ -82,7 +82,7 @@ STEPS: list[tuple[str, Callable[[JobContext], StepSummary]]] = [
 def nightly(ctx: JobContext, progress: Callable[[str], None] = print,
             from_step: str | None = None) -> list[StepSummary]:
     """Run every step for the context's date (or the steps from `from_step` on, e.g. "score"
-    after new champions); ops.runs gets one commit for the whole run."""
+    after new champions); ops.runs gets one commit per step, at the end."""
     names = [name for name, _ in STEPS]
     if from_step is not None and from_step not in names:
         raise ValueError(f"unknown step {from_step!r}; steps: {names}")

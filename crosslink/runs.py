@@ -62,22 +62,28 @@ class RunLog:
             record.seconds = round(time.perf_counter() - start, 3)
             record.finished_at = dt.datetime.now(dt.UTC)
 
-    def scope(self) -> dict:
-        partition = {"business_date": self.business_date}
-        steps = {r.step for r in self.records}
-        if len(steps) == 1:
-            partition["step"] = steps.pop()
-            sources = {r.source for r in self.records}
-            if len(sources) == 1:
-                partition["source"] = sources.pop()
+    @staticmethod
+    def scope(business_date: dt.date, records: list) -> dict:
+        """The narrowest partition holding `records` (all of one step): the step, and the
+        source when there is one source — so a run of some steps or sources never erases the
+        records of the others."""
+        partition = {"business_date": business_date, "step": records[0].step}
+        sources = {r.source for r in records}
+        if len(sources) == 1:
+            partition["source"] = sources.pop()
         return partition
 
     def flush(self) -> None:
+        """Write the records, one commit per step (a rerun of a step replaces its records)."""
         if not self.records:
             return
-        rows = [(self.run_id, self.business_date, r.step, r.source, r.status, r.started_at,
-                 r.finished_at, r.seconds, r.rows_read, r.rows_written, r.rows_quarantined,
-                 r.rows_duplicate, r.message) for r in self.records]
-        df = self.lake.spark.createDataFrame(rows, table("ops.runs").ddl)
-        self.lake.replace(df, "ops.runs", self.scope())
+        by_step: dict[str, list] = {}
+        for record in self.records:
+            by_step.setdefault(record.step, []).append(record)
+        for records in by_step.values():
+            rows = [(self.run_id, self.business_date, r.step, r.source, r.status, r.started_at,
+                     r.finished_at, r.seconds, r.rows_read, r.rows_written, r.rows_quarantined,
+                     r.rows_duplicate, r.message) for r in records]
+            df = self.lake.spark.createDataFrame(rows, table("ops.runs").ddl)
+            self.lake.replace(df, "ops.runs", self.scope(self.business_date, records))
         self.records = []

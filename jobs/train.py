@@ -82,11 +82,12 @@ def true_propensity(ctx: JobContext) -> pd.DataFrame | None:
 
 def _aligned_truth(truth: pd.DataFrame | None, product: str,
                    holdout: dataset.ProductRows) -> np.ndarray | None:
+    """The true daily probability of each holdout row (NaN where the truth has none, e.g. a
+    customer whose segment changed after the generator drew its propensities)."""
     if truth is None:
         return None
     probs = truth[truth["product_code"] == product].set_index("customer_id")["daily_prob"]
-    aligned = probs.reindex(holdout.keys["customer_id"]).to_numpy()
-    return None if np.isnan(aligned).any() else aligned
+    return probs.reindex(holdout.keys["customer_id"]).to_numpy(dtype=np.float64)
 
 
 def train_one(ctx: JobContext, client, data: dataset.TrainingSet, product: str,

@@ -87,8 +87,8 @@ def fit(matrix: Matrix, train: ProductRows, cfg: TrainConfig):
 
 def train_product(product: str, matrix: Matrix, train: ProductRows, holdout: ProductRows,
                   cfg: TrainConfig, true_prob: np.ndarray | None = None) -> Trained:
-    """Fit and evaluate; `true_prob` (the generator's truth, aligned with the holdout rows)
-    adds the oracle AUC."""
+    """Fit and evaluate; `true_prob` (the generator's truth, aligned with the holdout rows, NaN
+    where unknown) adds the oracle AUC over the rows it covers, and that coverage."""
     check_positives(product, train, holdout, cfg)
     booster, rounds = fit(matrix, train, cfg)
     scores = booster.inplace_predict(matrix.values[holdout.rows])
@@ -96,7 +96,9 @@ def train_product(product: str, matrix: Matrix, train: ProductRows, holdout: Pro
     found["train_positives"] = float(train.positives)
     found["train_rows"] = float(len(train.rows))
     if true_prob is not None:
-        found["oracle_auc"] = metrics.oracle_auc(holdout.label, true_prob)
+        known = ~np.isnan(true_prob)
+        found["oracle_auc"] = metrics.oracle_auc(holdout.label[known], true_prob[known])
+        found["oracle_coverage"] = float(known.mean())
     importance = booster.get_score(importance_type="total_gain")
     return Trained(product, booster, rounds, scores, found, importance)
 
