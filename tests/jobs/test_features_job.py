@@ -67,6 +67,7 @@ def _land(ctx, day: dt.date, later: bool = False) -> None:
 @pytest.fixture(scope="module")
 def lake(spark, config, tmp_path_factory):
     home = tmp_path_factory.mktemp("features_job")
+    previous_home = os.environ.get("CROSSLINK_HOME")
     os.environ["CROSSLINK_HOME"] = str(home)
     cfg = config.model_copy(update={"pipeline": config.pipeline.model_copy(update={
         "quality": config.pipeline.quality.model_copy(update={"build_data_docs": False})})})
@@ -75,7 +76,10 @@ def lake(spark, config, tmp_path_factory):
         _land(context(day), day)
         run_job(context(day), job.run)
     yield context
-    os.environ.pop("CROSSLINK_HOME", None)
+    if previous_home is None:               # leave the variable as it was (a package fixture
+        os.environ.pop("CROSSLINK_HOME", None)   # may hold a bank's home)
+    else:
+        os.environ["CROSSLINK_HOME"] = previous_home
 
 
 def _checksums(ctx, day: dt.date) -> dict:

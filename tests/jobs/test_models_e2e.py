@@ -30,8 +30,10 @@ def trained(bank):
     cfg = bank.config.model_copy(update={"models": bank.config.models.model_copy(
         update={"train": train_cfg})})
     ctx = type(bank)(cfg, bank.spark, bank.lake, LAST, bank.run_id, bank.run_log)
-    outcomes = run_job(ctx, train.run, None, HORIZON, True)
-    run_job(bank, score.run)
+    with pytest.MonkeyPatch.context() as mp:   # the truth (oracle AUC) is under the bank's home
+        mp.setenv("CROSSLINK_HOME", str(bank.lake.home))
+        outcomes = run_job(ctx, train.run, None, HORIZON, True)
+        run_job(bank, score.run)
     return {o.product: o for o in outcomes}
 
 

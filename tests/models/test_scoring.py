@@ -190,6 +190,7 @@ def job_lake(spark, config, tmp_path_factory, booster):
     import mlflow.xgboost
 
     home = tmp_path_factory.mktemp("score_job")
+    previous_home = os.environ.get("CROSSLINK_HOME")
     os.environ["CROSSLINK_HOME"] = str(home)
     cfg = config.model_copy(update={"pipeline": config.pipeline.model_copy(update={
         "quality": config.pipeline.quality.model_copy(update={"build_data_docs": False})})})
@@ -206,7 +207,10 @@ def job_lake(spark, config, tmp_path_factory, booster):
                                      registered_model_name=registry.model_name(product))
     registry.set_champion(client, "credit_card", 2)
     yield (lambda: build_context(DAY, cfg, spark=spark)), client
-    os.environ.pop("CROSSLINK_HOME", None)
+    if previous_home is None:               # leave the variable as it was (a package fixture
+        os.environ.pop("CROSSLINK_HOME", None)   # may hold a bank's home)
+    else:
+        os.environ["CROSSLINK_HOME"] = previous_home
 
 
 @pytest.mark.slow
@@ -233,11 +237,15 @@ def test_the_job_scores_the_champions_and_names_the_products_without_one(job_lak
 
 
 @pytest.mark.slow
-def test_the_nightly_pipeline_runs_score_after_features(job_lake):
+def test_the_nightly_pipeline_runs_score_after_features(job_lake, monkeypatch):
+    from crosslink import pipeline
     from crosslink.pipeline import STEPS, nightly
 
     context, _ = job_lake
-    assert [name for name, _ in STEPS][-2:] == ["features", "score"]
+    names = [name for name, _ in STEPS]
+    assert names[names.index("features") + 1] == "score"
+    # this tiny lake has no consent or staff: run the steps up to score only
+    monkeypatch.setattr(pipeline, "STEPS", STEPS[:names.index("score") + 1])
     (summary,) = nightly(context(), progress=lambda _: None, from_step="score")
     assert (summary.step, summary.rows_in, summary.rows_out) == ("score", 6, 4)
     with pytest.raises(ValueError, match="unknown step 'scoring'"):
