@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 DAGS_FOLDER = REPO / "dags"
 NIGHTLY = "crosslink_nightly"
 MAINTENANCE = "crosslink_maintenance"
+RETRAIN = "crosslink_retrain"
 LOCAL_SPARK_CONNECTION = '{"conn_type": "spark", "host": "local[2]"}'
 PASSWORD_FILE = "simple_auth_manager_passwords.json.generated"
 LOG_SERVER_PORTS = (8793, 8794)     # Airflow's worker and triggerer log servers (defaults)
@@ -138,7 +139,8 @@ def dags_test(business_date: dt.date, config: Config, dag_id: str = NIGHTLY,
     """
     migrate(config, sink)
     settings = config.pipeline.airflow
-    schedules = {NIGHTLY: settings.schedule, MAINTENANCE: settings.maintenance.schedule}
+    schedules = {NIGHTLY: settings.schedule, MAINTENANCE: settings.maintenance.schedule,
+                 RETRAIN: settings.retrain.schedule}
     when = logical_date(business_date, settings, schedules.get(dag_id))
     sink(f"[crosslink] {dag_id}: business date {business_date} = logical date "
          f"{when.isoformat()}; AIRFLOW_HOME={airflow_home(config)}")

@@ -111,6 +111,18 @@ class MaintenanceConfig(_Strict):
         return _check_cron(value)
 
 
+class RetrainConfig(_Strict):
+    """The weekly crosslink_retrain DAG: challengers as of the business date, then the gate."""
+
+    schedule: str = "0 4 * * 6"            # cron, in `AirflowConfig.timezone`
+    products: list[str] = []               # product codes; empty: every offerable product
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        return _check_cron(value)
+
+
 class AirflowConfig(_Strict):
     """How Airflow runs the jobs: when, for which business date, with what retries."""
 
@@ -124,6 +136,7 @@ class AirflowConfig(_Strict):
     spark_conn_id: str = Field(default="spark_default", pattern=r"^[A-Za-z0-9_]+$")
     ingest_task_per_source: bool = True    # false: one ingest task (one Spark JVM) for all
     maintenance: MaintenanceConfig = MaintenanceConfig()
+    retrain: RetrainConfig = RetrainConfig()
 
     @field_validator("schedule")
     @classmethod
@@ -843,6 +856,9 @@ def _decide_references(config: Config) -> None:
     for i, pitch in enumerate(routing.pitches):
         if pitch.product is not None:
             _product(f"routing.yaml pitches[{i}].product", pitch.product)
+    for code in config.pipeline.airflow.retrain.products:
+        if not _product("pipeline.yaml airflow.retrain.products", code).offerable:
+            raise ValueError(f"pipeline.yaml airflow.retrain.products: {code} is not offerable")
 
 
 # --- the whole configuration -----------------------------------------------------------------

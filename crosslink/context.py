@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,21 @@ class JobContext:
     def landing_file(self, file_name: str) -> Path:
         return self.home / "landing" / self.business_date.isoformat() / file_name
 
+    def partition(self, name: str, day: dt.date | None = None, required: bool = False):
+        """One date's rows of a lake table (the business date unless given), by its first
+        partition column. An absent table is an empty frame of its schema, or, when the job
+        cannot do without it (`required`), a TableNotFoundError naming the table."""
+        from crosslink.lake import TableNotFoundError
+        from crosslink.tables import table
+
+        spec = table(name)
+        if not self.lake.exists(name):
+            if required:
+                raise TableNotFoundError(f"{name} does not exist under {self.home}: run the "
+                                         f"steps that write it for {self.business_date} first")
+            return self.spark.createDataFrame([], spec.ddl)
+        return self.lake.read(name, where={spec.partition_by[0]: day or self.business_date})
+
 
 def build_context(business_date: dt.date, config: Config | None = None,
                   run_id: str | None = None, spark=None) -> JobContext:
@@ -49,6 +65,15 @@ def run_job(ctx: JobContext, job, *args):
         return job(ctx, *args)
     finally:
         ctx.run_log.flush()
+
+
+def run_for_date(doc: str, job, argv: list[str] | None = None):
+    """The spark-submit entry point of a job that takes only `--date`: parse the arguments
+    (`doc`'s first line is the help), run `job(ctx)` for the date, return its result."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--date", required=True, type=parse_date, help="business date")
+    args = parser.parse_args(argv)
+    return run_job(build_context(args.date), job)
 
 
 def parse_date(text: str) -> dt.date:

@@ -67,7 +67,25 @@ def _decide(ctx: JobContext) -> StepSummary:
     start = time.perf_counter()
     result = decide.run(ctx)
     return StepSummary("decide", result.opportunities + sum(result.dropped.values()),
-                       result.prompts, 0, time.perf_counter() - start)
+                       result.opportunities, 0, time.perf_counter() - start)
+
+
+def _route(ctx: JobContext) -> StepSummary:
+    from jobs import route
+
+    start = time.perf_counter()
+    result = route.run(ctx)
+    return StepSummary("route", result.opportunities, result.prompts, 0,
+                       time.perf_counter() - start)
+
+
+def _publish(ctx: JobContext) -> StepSummary:
+    from jobs import export
+
+    start = time.perf_counter()
+    files = export.run(ctx)
+    rows = sum(n for name, n in files.items() if name.endswith(".parquet"))
+    return StepSummary("publish", rows, rows, 0, time.perf_counter() - start)
 
 
 STEPS: list[tuple[str, Callable[[JobContext], StepSummary]]] = [
@@ -76,6 +94,8 @@ STEPS: list[tuple[str, Callable[[JobContext], StepSummary]]] = [
     ("features", _features),
     ("score", _score),
     ("decide", _decide),
+    ("route", _route),
+    ("publish", _publish),
 ]
 
 

@@ -23,54 +23,28 @@ from it, never from the clock. Schedule and limits: `airflow.maintenance` in
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
-import pendulum
-from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.sdk import DAG, CronTriggerTimetable
 
 from crosslink.config import load_config
+from crosslink.dagkit import START_DATE, business_date_macro, default_args, spark_job
 
-JOBS = Path(__file__).resolve().parent.parent / "jobs"
 CONFIG = load_config()                     # small YAML files, validated: no Spark, no network
 AIRFLOW = CONFIG.pipeline.airflow
-AS_OF_DATE = "{{ business_date(dag_run) }}"
 
 
-def business_date(dag_run) -> str:
-    """The run's as-of business date (same rule as the nightly DAG's)."""
-    due = pendulum.instance(dag_run.logical_date or dag_run.run_after)
-    day = due.in_timezone(AIRFLOW.timezone).date()
-    return (day + dt.timedelta(days=AIRFLOW.business_date_offset_days)).isoformat()
-
-
-def maintenance_step(task_id: str, step: str) -> SparkSubmitOperator:
+def maintenance_step(task_id: str, step: str):
     """`spark-submit jobs/maintenance.py --date <as-of date> --step <step>` as a task."""
-    return SparkSubmitOperator(
-        task_id=task_id,
-        application=str(JOBS / "maintenance.py"),
-        application_args=["--date", AS_OF_DATE, "--step", step],
-        conn_id=AIRFLOW.spark_conn_id,
-        name=f"crosslink-{task_id}",
-        driver_memory=CONFIG.spark.driver_memory,
-        conf={"spark.log.level": "WARN"},  # task logs: the job's output, not Spark start-up
-    )
+    return spark_job(CONFIG, task_id, "maintenance", "--step", step)
 
 
 with DAG(
     dag_id="crosslink_maintenance",
     schedule=CronTriggerTimetable(AIRFLOW.maintenance.schedule, timezone=AIRFLOW.timezone),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args={
-        "owner": "crosslink",
-        "retries": AIRFLOW.retries,
-        "retry_delay": dt.timedelta(minutes=AIRFLOW.retry_delay_minutes),
-        "execution_timeout": dt.timedelta(minutes=AIRFLOW.task_timeout_minutes),
-    },
-    user_defined_macros={"business_date": business_date},
+    default_args=default_args(AIRFLOW),
+    user_defined_macros={"business_date": business_date_macro(AIRFLOW)},
     doc_md=__doc__,
     tags=["crosslink", "maintenance", "spark"],
 ) as dag:

@@ -10,14 +10,13 @@ Every table passes its quality gate before any of them is written.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from crosslink import conform, linkage, quality
-from crosslink.context import JobContext, build_context, parse_date, run_job
+from crosslink.context import JobContext, run_for_date
 from crosslink.sources import TRANSACTION_SOURCES
 
 
@@ -85,11 +84,7 @@ def run(ctx: JobContext) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--date", required=True, type=parse_date, help="business date")
-    args = parser.parse_args(argv)
-    counts = run_job(build_context(args.date), run)
-    for name, rows in counts.items():
+    for name, rows in run_for_date(__doc__, run, argv).items():
         print(f"{name:22s} {rows:>10,} rows")
 
 

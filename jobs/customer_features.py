@@ -40,13 +40,6 @@ def _days_before(ctx: JobContext, days: int) -> dt.date:
     return ctx.business_date - dt.timedelta(days=days)
 
 
-def _partition(ctx: JobContext, name: str, day: dt.date) -> DataFrame:
-    """One date's rows of a table; an empty frame when the table or the partition is absent."""
-    if not ctx.lake.exists(name):
-        return ctx.spark.createDataFrame([], table(name).ddl)
-    return ctx.lake.read(name, where={table(name).partition_by[0]: day})
-
-
 def check_catalogue(ctx: JobContext) -> None:
     """Product flags are table columns: a product added to products.yaml needs a column."""
     configured = tuple(p.code for p in ctx.config.products.products)
@@ -57,7 +50,7 @@ def check_catalogue(ctx: JobContext) -> None:
 
 def build_daily(ctx: JobContext, customers: DataFrame) -> DataFrame:
     cfg = ctx.config.pipeline
-    txns = _partition(ctx, "silver.transactions", ctx.business_date)
+    txns = ctx.partition("silver.transactions", ctx.business_date)
     return daily.customer_daily(txns, customers, salary_markers=cfg.conform.salary_markers,
                                 small_payment_max_cny=cfg.features.small_payment_max_cny)
 
@@ -73,20 +66,20 @@ def _stored_window(ctx: JobContext) -> DataFrame:
 
 def build_windows(ctx: JobContext, today: DataFrame, full: bool) -> tuple[DataFrame, str]:
     """(gold.customer_windows rows of the date, "incremental" or "full")."""
-    previous = None if full else _partition(ctx, WINDOWS_TABLE, _days_before(ctx, 1))
+    previous = None if full else ctx.partition(WINDOWS_TABLE, _days_before(ctx, 1))
     if previous is None or previous.isEmpty():
         window = _stored_window(ctx).unionByName(today)
         return rollup.full_windows(window, ctx.business_date), "full"
-    leaving = {w: _partition(ctx, DAILY, _days_before(ctx, w)) for w in WINDOWS}
+    leaving = {w: ctx.partition(DAILY, _days_before(ctx, w)) for w in WINDOWS}
     return rollup.slide_windows(previous, today, leaving, ctx.business_date), "incremental"
 
 
 def build_features(ctx: JobContext, customers: DataFrame, windows: DataFrame) -> DataFrame:
     day = ctx.business_date
     holdings = snapshot.holding_features(
-        _partition(ctx, "silver.holdings", day),
-        _partition(ctx, "silver.holdings", _days_before(ctx, BALANCE_TREND_DAYS)))
-    links = linkage.link_features(_partition(ctx, "silver.party_links", day), customers,
+        ctx.partition("silver.holdings", day),
+        ctx.partition("silver.holdings", _days_before(ctx, BALANCE_TREND_DAYS)))
+    links = linkage.link_features(ctx.partition("silver.party_links", day), customers,
                                   holdings)
     attributes = snapshot.customer_attributes(customers)
     return assemble.customer_features(attributes, windows, holdings, links, day)
@@ -95,7 +88,7 @@ def build_features(ctx: JobContext, customers: DataFrame, windows: DataFrame) ->
 def build_tables(ctx: JobContext, full: bool) -> tuple[dict[str, DataFrame], list, str]:
     """The three tables of the date, persisted (each feeds its gate, its write and the next
     table), the other persisted frames, and the windows' mode."""
-    customers = _partition(ctx, "silver.customers", ctx.business_date).persist()
+    customers = ctx.partition("silver.customers", ctx.business_date).persist()
     today = build_daily(ctx, customers).persist()
     windows, mode = build_windows(ctx, today, full)
     windows = windows.persist()

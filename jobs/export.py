@@ -16,14 +16,13 @@ slice, so each branch and role sees only its prompts. A rerun rewrites the date'
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
 
-from crosslink.context import JobContext, build_context, parse_date, run_job
+from crosslink.context import JobContext, run_for_date
 
 PROMPTS = "gold.prompts"
 COLUMNS = ("prompt_id", "business_date", "expiry_date", "customer_ref", "customer_type",
@@ -75,7 +74,7 @@ def write_exports(prompts: pd.DataFrame, folder: Path) -> dict[str, int]:
 
 def run(ctx: JobContext) -> dict[str, int]:
     day = ctx.business_date
-    with ctx.run_log.step("export") as rec:
+    with ctx.run_log.step("publish") as rec:
         prompts = ctx.lake.read(PROMPTS, where={"business_date": day}).toPandas()
         folder = ctx.home / "exports" / day.isoformat()
         files = write_exports(prompts, folder)
@@ -89,11 +88,7 @@ def run(ctx: JobContext) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--date", required=True, type=parse_date, help="business date")
-    args = parser.parse_args(argv)
-    files = run_job(build_context(args.date), run)
-    print(f"{len(files)} export files")
+    print(f"{len(run_for_date(__doc__, run, argv))} export files")
 
 
 if __name__ == "__main__":

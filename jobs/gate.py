@@ -8,6 +8,14 @@ what the run log says was written (bronze and quarantine rows per source); and e
 partition of the date passes its Great Expectations suite, whose results (pass or fail) are
 added to Data Docs as they are stored (`quality.build_data_docs`; no full-site rebuild, so the
 cost stays with the day's tables, not the history of results).
+
+`gold`: the output checks before publishing. The date's `decide` and `route` runs succeeded
+and the lake holds the rows they logged (gold.opportunities, gold.prompts); both stored
+partitions pass their suites; and the stored prompts keep every invariant (contact policy,
+capacities, held products, suitability, unique ids) against the day's inputs. Routing checks
+the same before it writes; this re-checks what the table now holds, which is what will be
+published (a concurrent or partial write cannot slip through).
+
 Every problem is listed, not only the first; any problem fails the job (exit status 1), so the
 Airflow task fails and nothing downstream runs. The outcome is a row of ops.runs
 (step `gate.<layer>`).
@@ -23,8 +31,11 @@ from crosslink import quality
 from crosslink.config import QualityConfig
 from crosslink.context import JobContext, build_context, parse_date, run_job
 from crosslink.lake import TableNotFoundError
+from crosslink.runs import NO_SOURCE
 from crosslink.sources import SOURCES
+from crosslink.tables import table
 
+PROMPTS = "gold.prompts"
 DATA_DOCS = "gx/uncommitted/data_docs/local_site/index.html"
 
 
@@ -38,8 +49,10 @@ def _step_runs(ctx: JobContext, step: str) -> dict[str, dict]:
 
 
 def _partition_rows(ctx: JobContext, name: str, where: dict) -> int:
+    """Rows of the date's partition of a table (0 when absent), narrowed by `where`."""
+    column = table(name).partition_by[0]
     try:
-        return ctx.lake.count(name, where={"business_date": ctx.business_date, **where})
+        return ctx.lake.count(name, where={column: ctx.business_date, **where})
     except TableNotFoundError:
         return 0
 
@@ -117,8 +130,56 @@ def gate_bronze(ctx: JobContext, sources: list[str] | None = None) -> list[str]:
     return problems
 
 
+GOLD_STEPS = {"decide": "gold.opportunities", "route": "gold.prompts"}
+
+
+def check_gold_runs(ctx: JobContext) -> list[str]:
+    """Each gold step succeeded for the date and the lake holds the rows it logged."""
+    problems = []
+    for step, name in GOLD_STEPS.items():
+        run = _step_runs(ctx, step).get(NO_SOURCE)
+        if run is None or run["status"] != "success":
+            state = "no run recorded" if run is None else f"{run['status']}: {run['message']}"
+            problems.append(f"{step}: {state}")
+            continue
+        stored = _partition_rows(ctx, name, {})
+        if stored != run["rows_written"]:
+            problems.append(f"{name}: lake holds {stored} rows for the date, the {step} run "
+                            f"logged {run['rows_written']}")
+    return problems
+
+
+def check_gold_suites(ctx: JobContext) -> list[str]:
+    problems = []
+    for name in GOLD_STEPS.values():
+        result = quality.validate(ctx.partition(name), name, home=ctx.home,
+                                  config=ctx.config.pipeline.quality,
+                                  business_date=ctx.business_date)
+        print(result.describe())
+        if not result.success:
+            problems.append(result.describe())
+    return problems
+
+
+def gate_gold(ctx: JobContext) -> list[str]:
+    """Every problem with the date's prompts; empty when they may be published."""
+    from jobs import decide, route
+
+    problems = check_gold_runs(ctx)
+    if problems:                      # suites and invariants of a partial day say nothing new
+        return problems
+    problems += check_gold_suites(ctx)
+    data = decide.read_inputs(ctx)
+    try:
+        problems += [str(v) for v in route.violations(ctx, data, ctx.partition(PROMPTS))]
+    finally:
+        data.unpersist()
+    return problems
+
+
 LAYERS: dict[str, Callable[[JobContext], list[str]]] = {
     "bronze": gate_bronze,
+    "gold": gate_gold,
 }
 
 

@@ -7,7 +7,9 @@
 The gate (models/promotion.py) rebuilds each undecided challenger's own holdout — the dates
 and horizon on its training run — from the lake, scores challenger and champion on it and
 promotes only a challenger that beats the champion by the configured margin (or when there
-is none). Manual moves need no Spark and are logged as decisions too.
+is none). Manual moves need no Spark and are logged as decisions too. Every decision of a
+run is also written to `reports/<date>/promotion.json` (`crosslink.promotions`), which the
+retrain DAG publishes as one asset event per new champion.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from crosslink import promotions
 from crosslink.context import JobContext, build_context, parse_date, run_job
 from jobs.train import load_training_set
 from models import dataset, promotion, registry
@@ -39,13 +42,16 @@ def run(ctx: JobContext, products: list[str] | None = None) -> list[promotion.De
     client = registry.configure(ctx.home)
     offerable = [p.code for p in ctx.config.products.products if p.offerable]
     decisions = []
+    sets: dict[dataset.Split, dataset.TrainingSet] = {}   # one pull per holdout, not per model
     with ctx.run_log.step("promote") as rec:
         for product in products or offerable:
             version = _undecided_challenger(client, product)
             if version is None:
                 continue
             split = _holdout_split(client, product, version)
-            data = load_training_set(ctx, split)
+            if split not in sets:
+                sets[split] = load_training_set(ctx, split)
+            data = sets[split]
             holdout = data.holdout.get(product)
             if holdout is None:
                 raise ValueError(f"{registry.model_name(product)} v{version}: its holdout "
@@ -53,6 +59,7 @@ def run(ctx: JobContext, products: list[str] | None = None) -> list[promotion.De
             decisions.append(promotion.gate(client, product, version,
                                             data.matrix.values[holdout.rows], holdout.label,
                                             ctx.config.models.promotion))
+        promotions.write_record(ctx.home, ctx.business_date, decisions)
         rec.rows_written = sum(d.promoted for d in decisions)
         rec.message = "; ".join(f"{d.product} v{d.challenger_version} "
                                 f"{'promoted' if d.promoted else 'refused'}"

@@ -10,11 +10,10 @@ its own in ops.runs (`report`).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from pathlib import Path
 
-from crosslink.context import JobContext, build_context, parse_date, run_job
+from crosslink.context import JobContext, run_for_date
 from crosslink.runs import NO_SOURCE
 from crosslink.tables import TABLES
 
@@ -104,10 +103,7 @@ def run(ctx: JobContext) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--date", required=True, type=parse_date, help="business date")
-    args = parser.parse_args(argv)
-    print(f"report: {run_job(build_context(args.date), run)}")
+    print(f"report: {run_for_date(__doc__, run, argv)}")
 
 
 if __name__ == "__main__":

@@ -17,14 +17,12 @@ message = the version and rows of each champion and the products skipped.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass, field
 
 from pyspark.sql import DataFrame
 
 from crosslink import quality
-from crosslink.context import JobContext, build_context, parse_date, run_job
-from crosslink.lake import TableNotFoundError
+from crosslink.context import JobContext, run_for_date
 from crosslink.tables import table
 from features.labels import eligible
 from models import registry, scoring
@@ -61,22 +59,12 @@ def champions(ctx: JobContext) -> tuple[list, list[str]]:
     return models, skipped
 
 
-def _partition(ctx: JobContext, name: str) -> DataFrame:
-    """The date's rows of a table the job cannot do without."""
-    try:
-        df = ctx.lake.read(name, where={table(name).partition_by[0]: ctx.business_date})
-    except TableNotFoundError:
-        raise TableNotFoundError(f"{name} does not exist: run the steps before `score` for "
-                                 f"{ctx.business_date}") from None
-    return df
-
-
 def build_scores(ctx: JobContext, models: list) -> tuple[DataFrame, DataFrame | None]:
     """(the date's scores, the persisted features they came from — None without models)."""
     if not models:
         return ctx.spark.createDataFrame([], table(SCORES).ddl), None
-    features = _partition(ctx, FEATURES).persist()
-    holdings = _partition(ctx, HOLDINGS)
+    features = ctx.partition(FEATURES, required=True).persist()
+    holdings = ctx.partition(HOLDINGS, required=True)
     scored_products = {m.product for m in models}
     products = [p for p in ctx.config.products.products if p.code in scored_products]
     pairs = eligible(features, holdings, products)
@@ -115,10 +103,7 @@ def run(ctx: JobContext) -> ScoreResult:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--date", required=True, type=parse_date, help="business date")
-    args = parser.parse_args(argv)
-    result = run_job(build_context(args.date), run)
+    result = run_for_date(__doc__, run, argv)
     print(f"{SCORES:24s} {result.rows_written:>10,} rows  ({result.describe()})")
 
 

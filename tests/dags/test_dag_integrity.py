@@ -1,4 +1,4 @@
-"""Both DAGs parse, carry their settings from config, and wire the expected tasks."""
+"""The DAGs parse, carry their settings from config, and wire the expected tasks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ from crosslink.config import AirflowConfig, load_config
 from crosslink.sources import SOURCES
 from tests.dags.conftest import DAGS_FOLDER, REPO
 
-NIGHTLY, MAINTENANCE = "crosslink_nightly", "crosslink_maintenance"
+NIGHTLY, MAINTENANCE, RETRAIN = "crosslink_nightly", "crosslink_maintenance", "crosslink_retrain"
+DAGS = [NIGHTLY, MAINTENANCE, RETRAIN]
+# the nightly's steps after ingest, in order
+NIGHTLY_CHAIN = ["gate_bronze", "conform", "features", "score", "decide", "route", "gate_gold",
+                 "publish", "report"]
 BUSINESS_DATE = "{{ business_date(dag_run) }}"
 
 
@@ -37,15 +41,20 @@ def _edges(dag) -> set[tuple[str, str]]:
     return {(t.task_id, d) for t in dag.tasks for d in t.downstream_task_ids}
 
 
-def test_no_import_errors_and_both_dags(bag):
+def _chain_edges(tasks: list[str]) -> set[tuple[str, str]]:
+    return set(zip(tasks, tasks[1:], strict=False))
+
+
+def test_no_import_errors_and_every_dag(bag):
     assert bag.import_errors == {}
-    assert {NIGHTLY, MAINTENANCE} <= set(bag.dags)
+    assert set(DAGS) <= set(bag.dags)
 
 
-@pytest.mark.parametrize("dag_id", [NIGHTLY, MAINTENANCE])
+@pytest.mark.parametrize("dag_id", DAGS)
 def test_dag_settings_come_from_config(bag, settings, dag_id):
     dag = bag.dags[dag_id]
-    cron = settings.schedule if dag_id == NIGHTLY else settings.maintenance.schedule
+    cron = {NIGHTLY: settings.schedule, MAINTENANCE: settings.maintenance.schedule,
+            RETRAIN: settings.retrain.schedule}[dag_id]
     assert dag.timetable.expression == cron
     assert str(getattr(dag.timetable.timezone, "name", dag.timetable.timezone)) == settings.timezone
     assert dag.catchup is False
@@ -64,17 +73,16 @@ def test_dag_settings_come_from_config(bag, settings, dag_id):
 def test_nightly_tasks_and_edges(bag):
     dag = bag.dags[NIGHTLY]
     ingest = {f"ingest_{source}" for source in SOURCES}
-    assert set(dag.task_ids) == ingest | {"gate_bronze", "conform", "report"}
+    assert set(dag.task_ids) == ingest | set(NIGHTLY_CHAIN)
     assert _edges(dag) == ({(task, "gate_bronze") for task in ingest}
-                           | {("gate_bronze", "conform"), ("conform", "report")})
+                           | _chain_edges(NIGHTLY_CHAIN))
 
 
 def test_one_ingest_task_when_configured(conf_copy):
     (conf_copy / "local" / "pipeline.yaml").write_text("airflow:\n  ingest_task_per_source: "
                                                        "false\n")
     dag = _bag().dags[NIGHTLY]
-    assert _edges(dag) == {("ingest", "gate_bronze"), ("gate_bronze", "conform"),
-                           ("conform", "report")}
+    assert _edges(dag) == _chain_edges(["ingest", *NIGHTLY_CHAIN])
     assert dag.get_task("ingest").application_args == ["--date", BUSINESS_DATE]
 
 
@@ -84,11 +92,37 @@ def test_maintenance_tasks_and_edges(bag):
     assert _edges(dag) == {("compact_tables", "vacuum_tables")}
 
 
-@pytest.mark.parametrize("dag_id", [NIGHTLY, MAINTENANCE])
-def test_every_task_submits_a_job_module_for_the_business_date(bag, settings, dag_id):
+def test_retrain_tasks_and_edges(bag):
+    dag = bag.dags[RETRAIN]
+    assert _edges(dag) == _chain_edges(["train", "promote", "publish_models"])
+    assert dag.get_task("train").application_args == ["--date", BUSINESS_DATE, "--no-promote"]
+    assert dag.get_task("promote").application_args == ["--date", BUSINESS_DATE]
+    publish = dag.get_task("publish_models")
+    assert publish.op_args == [BUSINESS_DATE] or publish.op_args == (BUSINESS_DATE,)
+    (alias,) = publish.outlets
+    assert alias.name == "crosslink-promoted-models"
+
+
+def test_retrain_products_come_from_config(conf_copy):
+    (conf_copy / "local" / "pipeline.yaml").write_text(
+        "airflow:\n  retrain:\n    products: [credit_card, mortgage]\n")
+    dag = _bag().dags[RETRAIN]
+    for task_id in ("train", "promote"):
+        assert dag.get_task(task_id).application_args[-2:] == ["--products",
+                                                                "credit_card,mortgage"]
+
+
+# DAGs with tasks that are not spark-submits (Airflow bookkeeping: asset events)
+SPARK_TASKS = {RETRAIN: {"train", "promote"}}
+
+
+@pytest.mark.parametrize("dag_id", DAGS)
+def test_every_spark_task_submits_a_job_module_for_the_business_date(bag, settings, dag_id):
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
-    for task in bag.dags[dag_id].tasks:
+    dag = bag.dags[dag_id]
+    wanted = SPARK_TASKS.get(dag_id, set(dag.task_ids))
+    for task in (dag.get_task(t) for t in wanted):
         assert isinstance(task, SparkSubmitOperator)
         assert task._conn_id == settings.spark_conn_id
         app = task.application
@@ -107,12 +141,16 @@ def test_ingest_tasks_name_their_source(bag):
     assert dag.get_task("gate_bronze").application_args[2:] == ["--layer", "bronze"]
 
 
-def test_conform_publishes_silver_transactions(bag):
+def test_conform_publishes_silver_transactions_and_publish_the_prompts(bag):
     dag = bag.dags[NIGHTLY]
-    (asset,) = dag.get_task("conform").outlets
-    assert asset.uri == "crosslink://lake/silver/transactions"
-    assert asset.extra["table"] == "silver.transactions"
-    assert all(not t.outlets for t in dag.tasks if t.task_id != "conform")
+    (silver,) = dag.get_task("conform").outlets
+    assert silver.uri == "crosslink://lake/silver/transactions"
+    assert silver.extra["table"] == "silver.transactions"
+    (prompts,) = dag.get_task("publish").outlets
+    assert prompts.uri == "crosslink://lake/gold/prompts"
+    assert dag.get_task("publish").application.endswith("/jobs/export.py")
+    assert dag.get_task("gate_gold").application_args[2:] == ["--layer", "gold"]
+    assert all(not t.outlets for t in dag.tasks if t.task_id not in ("conform", "publish"))
 
 
 def _render(dag, logical, run_after=None) -> str:

@@ -1,18 +1,21 @@
-"""End to end on the generated bank: every night ran `decide` (rules only: no champion yet in
-this package's bank until test_models_e2e trains one). The day's opportunities and prompts
-are checked against the config's promises, the exports against privacy, and a rerun and a
-policy change against determinism and the documented effect."""
+"""End to end on the generated bank: every night ran `decide` and `route` (rules only: no
+champion yet in this package's bank until test_models_e2e trains one). The day's
+opportunities and prompts are checked against the config's promises, the exports against
+privacy, a rerun and a policy change against determinism and the documented effect, and the
+gold gate against a tampered partition."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
 import pytest
+from pyspark.sql import functions as F
 
 from crosslink.context import build_context, run_job
 from crosslink.prompts_view import show_prompts
-from jobs import decide
+from jobs import decide, route
 from tests.jobs.conftest import START
 
 # The first night: no prompt history yet, so the most prompts (later nights hold back the
@@ -20,6 +23,13 @@ from tests.jobs.conftest import START
 DAY = START
 
 pytestmark = pytest.mark.slow
+
+
+def decide_and_route(ctx):
+    """The two jobs of the opportunity engine, as the nightly runs them; decide's result."""
+    result = run_job(ctx, decide.run)
+    run_job(ctx, route.run)
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +43,8 @@ def prompts(bank):
 
 
 def test_prompts_and_opportunities_are_written_every_night(bank, prompts):
-    runs = bank.lake.read("ops.runs").where("step = 'decide'").toPandas()
-    assert len(runs) == 5 and (runs["status"] == "success").all()
+    runs = bank.lake.read("ops.runs").where("step in ('decide', 'route')").toPandas()
+    assert len(runs) == 10 and (runs["status"] == "success").all()
     later = bank.lake.read("gold.prompts").where(f"business_date > '{DAY}'").toPandas()
     again = later.merge(prompts, on=["customer_id", "product_code"])
     assert not (again["business_date_x"] <= again["expiry_date_y"]).any()   # still open
@@ -74,7 +84,7 @@ def test_exports_mask_customers_and_split_by_channel_and_role(bank, prompts):
 def test_rerun_is_byte_for_byte_the_same(bank, night):
     where = {"business_date": DAY}
     before = bank.lake.checksum("gold.prompts", where=where)
-    run_job(night, decide.run)
+    decide_and_route(night)
     assert bank.lake.checksum("gold.prompts", where=where) == before
 
 
@@ -87,11 +97,11 @@ def test_a_daily_cap_of_zero_stops_every_prompt(bank, night, prompts):
     ctx = build_context(DAY, bank.config.model_copy(update={"policy": policy}),
                         spark=bank.spark)
     try:
-        result = run_job(ctx, decide.run)
+        result = decide_and_route(ctx)
         capped = bank.lake.read("gold.prompts", where={"business_date": DAY}).count()
         assert capped == 0 and result.dropped.get("daily_cap", 0) >= len(prompts)
     finally:
-        run_job(night, decide.run)                # the bank's own config again
+        decide_and_route(night)                   # the bank's own config again
     assert bank.lake.read("gold.prompts", where={"business_date": DAY}).count() == len(prompts)
 
 
@@ -100,3 +110,42 @@ def test_the_terminal_list_of_a_role(bank, prompts):
     text = show_prompts(bank.config, DAY, role=role, limit=5)
     assert text.startswith(f"{(prompts['role'] == role).sum():,} prompts on {DAY}")
     assert text.count("\n      ") >= 10 and not any(c in text for c in prompts["customer_id"])
+
+
+def test_gold_gate_passes_the_stored_night(night):
+    from jobs import gate
+
+    assert run_job(night, gate.run, "gold") == []
+
+
+def test_gold_gate_stops_publishing_a_tampered_partition(bank, night, prompts):
+    """Same row count as the run logged, but two prompts share an id: suite and invariant
+    both catch it, and the gate raises (in Airflow: the task fails, publish never runs)."""
+    from crosslink import quality
+    from jobs import gate
+
+    where = {"business_date": DAY}
+    stored = bank.lake.read("gold.prompts", where=where).localCheckpoint()
+    first = stored.orderBy("prompt_id").first()["prompt_id"]
+    tampered = stored.withColumn("prompt_id", F.lit(first))
+    try:
+        bank.lake.replace(tampered, "gold.prompts", where)
+        with pytest.raises(quality.QualityGateError) as caught:
+            run_job(night, gate.run, "gold")
+        assert "gold gate failed" in str(caught.value)
+        assert "unique" in str(caught.value).lower()
+        runs = bank.lake.read("ops.runs", where=where).where("step = 'gate.gold'").collect()
+        assert [r["status"] for r in runs] == ["failed"]
+    finally:
+        bank.lake.replace(stored, "gold.prompts", where)
+    assert run_job(night, gate.run, "gold") == []
+
+
+def test_gold_gate_names_a_missing_route_run(bank, night):
+    from jobs import gate
+
+    problems = gate.check_gold_runs(night)
+    assert problems == []
+    # a day nothing was decided for: both steps are named
+    empty = build_context(DAY - dt.timedelta(days=30), bank.config, spark=bank.spark)
+    assert gate.check_gold_runs(empty) == ["decide: no run recorded", "route: no run recorded"]
