@@ -10,11 +10,12 @@
     crosslink models
     crosslink decide --date D
     crosslink prompts --date D [--role R] [--branch B] [--channel C] [--limit N]
+    crosslink evaluate --date D [--seed S] [--objective accepts|value]
     crosslink demo [--customers N] [--days D] [--seed S] [--open-rate-scale X] [--horizon H]
     crosslink nightly --date D | --all
     crosslink backfill --start D1 --end D2
     crosslink tables [--date D]
-    crosslink airflow test --date D | airflow ui [--port P]
+    crosslink airflow test --date D [--dag DAG] | airflow ui [--port P]
 
 `--home PATH` (or CROSSLINK_HOME) picks where everything is written. `--set FILE.KEY=VALUE`
 (repeatable) overrides one config value for this command, e.g.
@@ -170,10 +171,10 @@ def cmd_models(args, config: Config) -> None:
 
 
 def cmd_decide(args, config: Config) -> None:
-    from jobs import decide
+    from crosslink.pipeline import format_summary, nightly
 
-    result = run_job(_context(args, config), decide.run)
-    print(result.describe())
+    ctx = _context(args, config)
+    print(format_summary(nightly(ctx, from_step="decide")))
     print(f"exports:     {config.home / 'exports' / args.date.isoformat()}")
 
 
@@ -182,6 +183,14 @@ def cmd_prompts(args, config: Config) -> None:
 
     print(show_prompts(config, args.date, role=args.role, branch=args.branch,
                        channel=args.channel, limit=args.limit))
+
+
+def cmd_evaluate(args, config: Config) -> None:
+    from jobs import evaluate
+
+    result = run_job(_context(args, config), evaluate.run, args.seed, args.objective)
+    print(result.describe())
+    print(f"\nfigures: {config.home / 'reports' / args.date.isoformat() / 'evaluation.json'}")
 
 
 def cmd_demo(args, config: Config) -> None:
@@ -338,6 +347,14 @@ def build_parser() -> argparse.ArgumentParser:
     pro_list.add_argument("--limit", type=int, default=20)
     pro_list.set_defaults(func=cmd_prompts)
 
+    evl = sub.add_parser("evaluate", help="decision quality on generated data: the day's "
+                                          "prompts against an oracle, rules-only and random")
+    evl.add_argument("--date", type=_date, required=True)
+    evl.add_argument("--seed", type=int, default=7, help="seed of the random baseline")
+    evl.add_argument("--objective", choices=["accepts", "value"], default="accepts",
+                     help="what the oracle maximises and the ratios compare")
+    evl.set_defaults(func=cmd_evaluate)
+
     from crosslink.demo import DemoSettings
 
     dem = sub.add_parser("demo", help="generate a small bank, run every night, train the "
@@ -369,7 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                "no scheduler")
     air_test.add_argument("--date", type=_date, required=True, help="business date")
     air_test.add_argument("--dag", default="crosslink_nightly",
-                          choices=["crosslink_nightly", "crosslink_maintenance"])
+                          choices=["crosslink_nightly", "crosslink_maintenance",
+                                   "crosslink_retrain"])
     air_test.set_defaults(func=cmd_airflow_test)
     air_ui = air_sub.add_parser("ui", help="airflow standalone on 127.0.0.1, until Ctrl-C")
     air_ui.add_argument("--port", type=int, default=8080)

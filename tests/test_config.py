@@ -95,18 +95,18 @@ def test_decide_config_loads(config):
      r"rules\.yaml rules\[5\] \(wechat_payer_not_bound\)\.owner_role: corporate_rm does not "
      r"sell wechat_banking"),
     ("routing", "  - id: catch_all\n    role: default\n", "",
-     r"routing\.yaml(.|\n)*key rules: .*rules\[13\] \(person_to_retail_rm\): the last routing "
+     r"routing\.yaml(.|\n)*key rules: .*rules\[15\] \(person_to_retail_rm\): the last routing "
      r"rule must be a catch-all"),
     ("routing", "match: {category: [e_channel], tier: [C]}\n    role: electronic\n"
                 "    channel: mobile_app",
      "match: {product: [mobile_banking], tier: [C]}\n    role: electronic\n"
      "    channel: mobile_app",
-     r"routing\.yaml rules\[6\] \(e_channel_low_tier_app\)\.match\.product: electronic on "
+     r"routing\.yaml rules\[7\] \(e_channel_low_tier_app\)\.match\.product: electronic on "
      r"mobile_app may not carry \['mobile_banking'\]"),
     ("routing", "role: wealth_advisor\n    channel: branch_rm\n    organisation: own_branch\n"
                 "    referral_path: corporate_rm<>wealth_advisor",
      "role: electronic\n    channel: branch_rm\n    organisation: channel",
-     r"routing\.yaml rules\[4\] \(linkage_wealth_to_advisor\)\.role: electronic channels"),
+     r"routing\.yaml rules\[5\] \(linkage_wealth_to_advisor\)\.role: electronic channels"),
     ("routing", "  - {en: \"Offer {product}: {reasons}.\"", "  - {role: retail_rm, en: \"Offer "
      "{product}: {reasons}.\"", r"routing\.yaml(.|\n)*key pitches: .*catch-all template"),
     ("routing", "en: \"Offer {product}: {reasons}.\"", "en: \"Offer {prodcut}.\"",

@@ -1,0 +1,115 @@
+"""Decision quality on generated data: how many offers the day's prompts should win, against
+an oracle and two baselines that face the same policy and capacities.
+
+The generator's truth (`truth/propensity.parquet`: the daily opening probability of every
+customer x offerable product of their segment; `truth/openings.parquet`) gives each prompt
+its **acceptance probability**: the chance the customer opens the product within the
+prompt's life (`policy.contact.prompt_ttl_days`),
+
+    p_accept = 1 - (1 - daily_prob) ** ttl_days,   0 when held at the start or opened by then.
+
+A prompt list's **expected accepted offers** is the sum of its prompts' p_accept; its
+**expected value** also weighs each by the product's points and campaign weight.
+
+The oracle and the baselines are not separate algorithms: each feeds its own candidates to
+the same engine (`jobs/decide.decide`, then `jobs/route.route_prompts`), so they meet the same
+eligibility, contact policy, top K, routing and capacities as the pipeline:
+
+* oracle     — every eligible pair, scored with the true p_accept; value = p_accept (points
+               and campaign weights set to 1: it maximises expected accepted offers), or, for
+               the objective `value`, the bank's own value function;
+* rules only — the active-list rules without any model score;
+* random     — every eligible pair with a uniform random score (seeded).
+
+The oracle is the engine's greedy allocation with perfect knowledge: a reference, not a
+proven optimum under the capacities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from crosslink.config import CampaignWeights, Config
+from crosslink.decide.columns import HIT_DDL
+
+ORACLE_MODEL, RANDOM_MODEL = "oracle", "random"
+
+
+def acceptance(propensity: DataFrame, openings: DataFrame, day: dt.date,
+               ttl_days: int) -> DataFrame:
+    """customer_id, product_code, p_accept (module doc) from the truth tables."""
+    opened = (openings.where(F.col("open_date") <= F.lit(day))
+              .select("customer_id", "product_code", F.lit(True).alias("_opened"))
+              .dropDuplicates(["customer_id", "product_code"]))
+    return (propensity.join(opened, ["customer_id", "product_code"], "left")
+            .select("customer_id", "product_code", F.when(
+                F.col("held_at_start") | F.col("_opened").isNotNull(), F.lit(0.0))
+                .otherwise(1 - F.pow(1 - F.col("daily_prob"), F.lit(float(ttl_days))))
+                .alias("p_accept")))
+
+
+def _scores(pairs: DataFrame, day: dt.date, propensity, model: str) -> DataFrame:
+    """gold.propensity_scores-shaped rows for candidate pairs, without reasons."""
+    return pairs.select(
+        F.lit(day).alias("snapshot_date"), "customer_id", "customer_type", "product_code",
+        propensity.cast("double").alias("propensity"), F.lit(True).alias("suitable"),
+        F.lit(model).alias("model_name"), F.lit(0).alias("model_version"),
+        F.lit(None).cast("string").alias("model_run_id"),
+        *(F.array().cast("array<string>").alias(c)
+          for c in ("reason_features", "reasons", "reasons_zh")))
+
+
+def candidate_pairs(features: DataFrame, accept: DataFrame) -> DataFrame:
+    """Every customer of the snapshot x every offerable product of their segment (the truth
+    lists exactly those), with customer_type and p_accept."""
+    return features.select("customer_id", "customer_type").join(accept, "customer_id")
+
+
+def oracle_scores(pairs: DataFrame, day: dt.date) -> DataFrame:
+    return _scores(pairs, day, F.col("p_accept"), ORACLE_MODEL)
+
+
+def random_scores(pairs: DataFrame, day: dt.date, seed: int) -> DataFrame:
+    """A uniform score per pair, reproducible: a hash of the seed, customer and product."""
+    unit = (F.abs(F.xxhash64(F.lit(seed), "customer_id", "product_code")) % 1_000_003) / 1_000_003
+    return _scores(pairs, day, unit, RANDOM_MODEL)
+
+
+def no_hits(spark) -> DataFrame:
+    return spark.createDataFrame([], HIT_DDL)
+
+
+def oracle_config(config: Config, objective: str = "accepts") -> Config:
+    """The config the oracle allocates with. `accepts`: value = propensity (every product
+    worth one point, no campaign lever), so it maximises expected accepted offers; `value`:
+    the bank's own value function. Either way no propensity floor (it knows the truth)."""
+    if objective not in ("accepts", "value"):
+        raise ValueError(f"objective must be accepts or value, not {objective!r}")
+    if objective == "value":
+        arbitration = config.policy.arbitration.model_copy(update={"min_model_propensity": 0.0})
+        policy = config.policy.model_copy(update={"arbitration": arbitration})
+        return config.model_copy(update={"policy": policy})
+    products = config.products.model_copy(update={"products": [
+        p.model_copy(update={"points": 1}) for p in config.products.products]})
+    arbitration = config.policy.arbitration.model_copy(update={
+        "campaign_weights": CampaignWeights(), "min_model_propensity": 0.0})
+    policy = config.policy.model_copy(update={"arbitration": arbitration})
+    return config.model_copy(update={"products": products, "policy": policy})
+
+
+def expected(prompts: DataFrame, accept: DataFrame, config: Config) -> dict[str, float]:
+    """prompts, expected accepted offers and expected value (p_accept x points x campaign
+    weight, as the configured arbitration weighs them) of a prompt list."""
+    from crosslink.decide import arbitrate
+
+    scored = (prompts.select("customer_id", "product_code")
+              .join(accept, ["customer_id", "product_code"], "left")
+              .select("product_code", F.coalesce("p_accept", F.lit(0.0)).alias("propensity")))
+    valued = arbitrate.value(scored, config.products.products, config.policy.arbitration)
+    row = valued.agg(F.count(F.lit(1)).alias("n"), F.sum("propensity").alias("accepts"),
+                     F.sum("value").alias("value")).first()
+    return {"prompts": int(row["n"]), "expected_accepts": float(row["accepts"] or 0.0),
+            "expected_value": float(row["value"] or 0.0)}

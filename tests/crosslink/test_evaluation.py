@@ -1,0 +1,88 @@
+"""crosslink.evaluation on tiny frames: acceptance from the truth, the baselines' scores, the
+oracle's config and the expected figures of a prompt list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from crosslink import evaluation
+
+DAY = dt.date(2026, 1, 12)
+TRUTH = "customer_id string, product_code string, daily_prob double, held_at_start boolean"
+OPENINGS = "customer_id string, product_code string, open_date date, holding_id string"
+
+
+@pytest.fixture
+def accept(spark):
+    truth = spark.createDataFrame([
+        ("P1", "credit_card", 0.01, False),
+        ("P1", "mortgage", 0.5, True),              # held: nothing to accept
+        ("P2", "credit_card", 0.1, False),          # opened before the day
+        ("P3", "credit_card", 0.1, False),          # opens after the day: still to win
+    ], TRUTH)
+    openings = spark.createDataFrame([
+        ("P2", "credit_card", DAY - dt.timedelta(days=1), "H1"),
+        ("P3", "credit_card", DAY + dt.timedelta(days=2), "H2"),
+    ], OPENINGS)
+    return evaluation.acceptance(truth, openings, DAY, ttl_days=7)
+
+
+def test_acceptance_is_opening_within_the_prompt_life(accept):
+    got = {(r.customer_id, r.product_code): r.p_accept for r in accept.collect()}
+    assert got[("P1", "credit_card")] == pytest.approx(1 - 0.99 ** 7)
+    assert got[("P1", "mortgage")] == 0.0
+    assert got[("P2", "credit_card")] == 0.0
+    assert got[("P3", "credit_card")] == pytest.approx(1 - 0.9 ** 7)
+
+
+def test_expected_sums_acceptance_and_weighs_value_like_arbitration(spark, accept, config):
+    prompts = spark.createDataFrame([("P1", "credit_card"), ("P3", "credit_card"),
+                                     ("P9", "credit_card")],          # not in the truth: 0
+                                    "customer_id string, product_code string")
+    got = evaluation.expected(prompts, accept, config)
+    p1, p3 = 1 - 0.99 ** 7, 1 - 0.9 ** 7
+    points = next(p.points for p in config.products.products if p.code == "credit_card")
+    weight = config.policy.arbitration.campaign_weights.weight(
+        next(p for p in config.products.products if p.code == "credit_card"))
+    assert got["prompts"] == 3
+    assert got["expected_accepts"] == pytest.approx(p1 + p3)
+    assert got["expected_value"] == pytest.approx((p1 + p3) * points * weight)
+
+
+def test_random_scores_are_uniform_reproducible_and_seeded(spark):
+    features = spark.createDataFrame([(f"P{i}", "person") for i in range(2000)],
+                                     "customer_id string, customer_type string")
+    accept = features.selectExpr("customer_id", "'credit_card' as product_code",
+                                 "0.1 as p_accept")
+    pairs = evaluation.candidate_pairs(features, accept)
+    first = evaluation.random_scores(pairs, DAY, seed=7).toPandas()
+    again = evaluation.random_scores(pairs, DAY, seed=7).toPandas()
+    other = evaluation.random_scores(pairs, DAY, seed=8).toPandas()
+    assert first["propensity"].tolist() == again["propensity"].tolist()
+    assert first["propensity"].tolist() != other["propensity"].tolist()
+    assert first["propensity"].between(0, 1).all()
+    assert abs(first["propensity"].mean() - 0.5) < 0.03
+    assert set(first["model_name"]) == {"random"}
+
+
+def test_oracle_config_for_value_keeps_the_banks_levers(config):
+    oracle = evaluation.oracle_config(config, "value")
+    assert oracle.products == config.products
+    assert oracle.policy.arbitration.campaign_weights == config.policy.arbitration.campaign_weights
+    assert oracle.policy.arbitration.min_model_propensity == 0.0
+    with pytest.raises(ValueError, match="objective"):
+        evaluation.oracle_config(config, "profit")
+
+
+def test_oracle_config_values_only_the_probability(config):
+    oracle = evaluation.oracle_config(config)
+    assert {p.points for p in oracle.products.products} == {1}
+    arbitration = oracle.policy.arbitration
+    assert arbitration.min_model_propensity == 0.0
+    assert all(arbitration.campaign_weights.weight(p) == 1.0 for p in oracle.products.products)
+    # the rest of the policy is the bank's own
+    assert oracle.policy.contact == config.policy.contact
+    assert oracle.organisation == config.organisation
+    assert config.policy.arbitration.campaign_weights.products     # the original is untouched
