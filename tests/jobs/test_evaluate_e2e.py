@@ -38,12 +38,15 @@ def test_every_variant_is_measured_and_breaks_no_invariant(result, bank):
     assert all(r.prompts > 0 for r in result.results)
 
 
-def test_the_oracle_wins_most_and_rules_beat_chance(result):
+def test_the_oracle_wins_most_and_rules_beat_chance_per_prompt(result):
     accepts = {r.variant: r.expected_accepts for r in result.results}
+    per_prompt = {r.variant: r.expected_accepts / r.prompts for r in result.results}
     assert accepts["oracle"] >= max(accepts.values())
     # no champion yet: the pipeline's prompts are the rules' own
     assert accepts["pipeline"] == pytest.approx(accepts["rules_only"])
-    assert accepts["rules_only"] > accepts["random"]
+    # the rules fire for few customers, so in all they win fewer offers than prompting every
+    # eligible pair at random within capacity, but each of their prompts is a better bet
+    assert per_prompt["rules_only"] > 1.5 * per_prompt["random"], result.describe()
     assert 0 < result.ratio("pipeline", "oracle") < 1
 
 
