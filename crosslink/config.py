@@ -856,12 +856,81 @@ def _decide_references(config: Config) -> None:
     for i, pitch in enumerate(routing.pitches):
         if pitch.product is not None:
             _product(f"routing.yaml pitches[{i}].product", pitch.product)
+    paths = {r.referral_path for r in routing.rules if r.referral_path}
+    for i, split in enumerate(config.credit.splits):
+        if split.referral_path not in paths:
+            raise ValueError(f"credit.yaml splits[{i}].referral_path: no routing rule uses "
+                             f"{split.referral_path!r} (routing.yaml: {sorted(paths)})")
     for code in config.pipeline.airflow.retrain.products:
         if not _product("pipeline.yaml airflow.retrain.products", code).offerable:
             raise ValueError(f"pipeline.yaml airflow.retrain.products: {code} is not offerable")
 
 
 # --- the whole configuration -----------------------------------------------------------------
+ATTRIBUTION_RULES = ("last_touch", "first_touch", "highest_value")
+PERIODS = ("month", "quarter")
+
+
+class AttributionConfig(_Strict):
+    """Which prompt a product opening is credited to (crosslink/credit/attribution.py)."""
+
+    window_days: int = Field(ge=1)            # prompts issued up to this many days before
+    rule: Literal[ATTRIBUTION_RULES]  # type: ignore[valid-type]
+
+
+class CreditSplit(_Strict):
+    """Shares of a credited sale per participant role, for prompts on one referral path
+    (and, when given, of some product categories only)."""
+
+    referral_path: str
+    categories: list[Literal[CATEGORIES]] | None = None  # type: ignore[valid-type]
+    shares: dict[Literal[ROLES], float]  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _shares_of_the_path(self) -> CreditSplit:
+        roles = referral_roles(self.referral_path)
+        if not _REFERRAL.match(self.referral_path) or not set(roles) <= set(ROLES):
+            raise ValueError(f"referral_path {self.referral_path!r}: roles joined by > or <>")
+        if set(self.shares) != set(roles):
+            raise ValueError(f"shares {sorted(self.shares)} must name exactly the roles of "
+                             f"{self.referral_path} ({sorted(set(roles))})")
+        if any(v <= 0 for v in self.shares.values()) or abs(sum(self.shares.values()) - 1) > 1e-9:
+            raise ValueError(f"shares of {self.referral_path} must be > 0 and sum to 1, "
+                             f"got {self.shares}")
+        return self
+
+    def applies(self, referral_path: str | None, category: str) -> bool:
+        return (referral_path == self.referral_path
+                and (self.categories is None or category in self.categories))
+
+
+class ThresholdConfig(_Strict):
+    """Base-product points a person must reach in a period before linked-marketing points
+    count (crosslink/credit/scorecard.py)."""
+
+    period: Literal[PERIODS]  # type: ignore[valid-type]
+    base_points: dict[Literal[ROLES], float]  # type: ignore[valid-type]
+
+
+class TeamConfig(_Strict):
+    """Team targets: a person's counted points are scaled by the branch's achievement."""
+
+    target_points_per_branch: float = Field(gt=0)
+    min_factor: float = Field(ge=0, le=1)     # the scale never falls below this
+
+
+class CreditConfig(_Strict):
+    attribution: AttributionConfig
+    splits: list[CreditSplit] = []
+    thresholds: ThresholdConfig
+    team: TeamConfig
+
+    def split_for(self, referral_path: str | None, category: str) -> dict[str, float] | None:
+        """The first split that applies; None: no path, or one without a split (the
+        prompt's assignee takes the whole sale)."""
+        return next((s.shares for s in self.splits if s.applies(referral_path, category)), None)
+
+
 class Config(_Strict):
     pipeline: PipelineConfig
     spark: SparkConfig
@@ -872,6 +941,7 @@ class Config(_Strict):
     rules: RulesConfig
     policy: PolicyConfig
     routing: RoutingConfig
+    credit: CreditConfig
 
     @model_validator(mode="after")
     def _cross_references(self) -> Config:
@@ -897,6 +967,7 @@ FILES: dict[str, type[BaseModel]] = {
     "pipeline": PipelineConfig, "spark": SparkConfig, "products": ProductsConfig,
     "organisation": OrganisationConfig, "generator": GeneratorConfig, "models": ModelsConfig,
     "rules": RulesConfig, "policy": PolicyConfig, "routing": RoutingConfig,
+    "credit": CreditConfig,
 }
 
 
