@@ -10,6 +10,8 @@ export SPARK_LOCAL_IP := 127.0.0.1
 DEMO_CUSTOMERS ?= 3000
 DEMO_DAYS      ?= 8
 DEMO_SEED      ?= 7
+# pytest-xdist processes for `make test`, each with its own Spark; 0 runs in one process
+TEST_WORKERS   ?= 2
 
 .PHONY: demo test lint install clean
 
@@ -28,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

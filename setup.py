@@ -18,7 +18,7 @@ STACK = [
     "pyyaml>=6",
     "pydantic>=2.6",
 ]
-DEV = ["pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "psutil>=5.9"]
+DEV = ["pytest>=8", "pytest-xdist>=3.6", "hypothesis>=6.100", "ruff>=0.6", "psutil>=5.9"]
 
 setup(
     name="crosslink",

@@ -351,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
                                           "prompts against an oracle, rules-only and random")
     evl.add_argument("--date", type=_date, required=True)
     evl.add_argument("--seed", type=int, default=7, help="seed of the random baseline")
-    evl.add_argument("--objective", choices=["accepts", "value"], default="accepts",
+    evl.add_argument("--objective", choices=["accepts", "value"], default="value",
                      help="what the oracle maximises and the ratios compare")
     evl.set_defaults(func=cmd_evaluate)
 

@@ -15,14 +15,15 @@ The oracle and the baselines are not separate algorithms: each feeds its own can
 the same engine (`jobs/decide.decide`, then `jobs/route.route_prompts`), so they meet the same
 eligibility, contact policy, top K, routing and capacities as the pipeline:
 
-* oracle     — every eligible pair, scored with the true p_accept; value = p_accept (points
-               and campaign weights set to 1: it maximises expected accepted offers), or, for
-               the objective `value`, the bank's own value function;
+* oracle     — every eligible pair, scored with the true p_accept, valued by the bank's own
+               value function (objective `value`: the pipeline with perfect knowledge), or by
+               p_accept alone (objective `accepts`; see jobs/evaluate.py for why that is
+               not an upper bound through this engine);
 * rules only — the active-list rules without any model score;
 * random     — every eligible pair with a uniform random score (seeded).
 
-The oracle is the engine's greedy allocation with perfect knowledge: a reference, not a
-proven optimum under the capacities.
+The oracle is the engine's greedy allocation with perfect knowledge: a reference for what
+better propensities would buy, not a proven optimum under the capacities.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def no_hits(spark) -> DataFrame:
     return spark.createDataFrame([], HIT_DDL)
 
 
-def oracle_config(config: Config, objective: str = "accepts") -> Config:
+def oracle_config(config: Config, objective: str = "value") -> Config:
     """The config the oracle allocates with. `accepts`: value = propensity (every product
     worth one point, no campaign lever), so it maximises expected accepted offers; `value`:
     the bank's own value function. Either way no propensity floor (it knows the truth)."""

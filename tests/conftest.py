@@ -1,9 +1,15 @@
-"""Shared fixtures: one small SparkSession for the whole run, a throw-away CROSSLINK_HOME."""
+"""Shared fixtures: one small SparkSession per test process, a throw-away CROSSLINK_HOME.
+
+`make test` runs two pytest-xdist workers (`--dist loadgroup`); `pytest_collection_modifyitems`
+keeps each module on one worker (module fixtures and in-module order hold) and the whole
+tests/jobs package on one worker (its tests share one generated bank).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +19,17 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # py4j logs "Closing down clientserver connection" at interpreter exit, after pytest has
 # closed its capture streams: keep it quiet rather than print logging errors.
 logging.getLogger("py4j").setLevel(logging.WARNING)
+
+
+TESTS = Path(__file__).resolve().parent
+SHARED_PACKAGES = ("jobs",)          # packages whose modules share a package-scoped fixture
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath)).resolve().relative_to(TESTS)
+        shared = len(path.parts) > 1 and path.parts[0] in SHARED_PACKAGES
+        item.add_marker(pytest.mark.xdist_group(path.parts[0] if shared else str(path)))
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,7 @@ def test_random_scores_are_uniform_reproducible_and_seeded(spark):
 
 
 def test_oracle_config_for_value_keeps_the_banks_levers(config):
-    oracle = evaluation.oracle_config(config, "value")
+    oracle = evaluation.oracle_config(config)                 # value is the default
     assert oracle.products == config.products
     assert oracle.policy.arbitration.campaign_weights == config.policy.arbitration.campaign_weights
     assert oracle.policy.arbitration.min_model_propensity == 0.0
@@ -76,8 +76,8 @@ def test_oracle_config_for_value_keeps_the_banks_levers(config):
         evaluation.oracle_config(config, "profit")
 
 
-def test_oracle_config_values_only_the_probability(config):
-    oracle = evaluation.oracle_config(config)
+def test_oracle_config_for_accepts_values_only_the_probability(config):
+    oracle = evaluation.oracle_config(config, "accepts")
     assert {p.points for p in oracle.products.products} == {1}
     arbitration = oracle.policy.arbitration
     assert arbitration.min_model_propensity == 0.0
