@@ -1,7 +1,7 @@
 """Shared fixtures: one small SparkSession per test process, a throw-away CROSSLINK_HOME.
 
-`make test` runs two pytest-xdist workers (`--dist loadgroup`); `pytest_collection_modifyitems`
-keeps each module on one worker (module fixtures and in-module order hold) and the whole
+`make test` runs two pytest-xdist workers (`--dist loadgroup`); `pytest_itemcollected` keeps
+each module on one worker (module fixtures and in-module order hold) and the whole
 tests/jobs package on one worker (its tests share one generated bank).
 """
 
@@ -25,11 +25,23 @@ TESTS = Path(__file__).resolve().parent
 SHARED_PACKAGES = ("jobs",)          # packages whose modules share a package-scoped fixture
 
 
+def _shared_package(item) -> str | None:
+    path = Path(str(item.fspath)).resolve().relative_to(TESTS)
+    return path.parts[0] if len(path.parts) > 1 and path.parts[0] in SHARED_PACKAGES else None
+
+
+def pytest_itemcollected(item):
+    """Mark the item's xdist group as it is collected (xdist reads the marks afterwards, in
+    its own pytest_collection_modifyitems)."""
+    group = _shared_package(item)
+    item.add_marker(pytest.mark.xdist_group(group or str(
+        Path(str(item.fspath)).resolve().relative_to(TESTS))))
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        path = Path(str(item.fspath)).resolve().relative_to(TESTS)
-        shared = len(path.parts) > 1 and path.parts[0] in SHARED_PACKAGES
-        item.add_marker(pytest.mark.xdist_group(path.parts[0] if shared else str(path)))
+    """The shared packages (the longest groups) first, so one worker starts on them at once;
+    a stable sort keeps every module's own order."""
+    items.sort(key=lambda item: _shared_package(item) is None)
 
 
 @pytest.fixture(scope="session")
