@@ -84,7 +84,7 @@ def cmd_generate(args, config: Config) -> None:
 
 
 def _context(args, config: Config):
-    return build_context(args.date, config)
+    return build_context(args.date or dt.date.today(), config)
 
 
 
@@ -213,6 +213,30 @@ def cmd_nightly(args, config: Config) -> None:
     _print_tables(config, dates[-1])
 
 
+def cmd_simulate_feedback(args, config: Config) -> None:
+    from crosslink.generate.feedback import simulate_feedback
+
+    written = simulate_feedback(config, config.home, args.date, args.seed)
+    landing = config.home / "landing" / args.date.isoformat()
+    for source, rows in written.items():
+        print(f"{source:15s} {rows:>8,} events" + ("" if rows else " (no file)"))
+    print(f"landing:        {landing}")
+
+
+def cmd_prompt_trail(args, config: Config) -> None:
+    from crosslink.feedback.trail import format_trail, prompt_trail
+
+    ctx = _context(args, config)
+    print(format_trail(prompt_trail(ctx, args.prompt_id)))
+
+
+def cmd_scorecard(args, config: Config) -> None:
+    from crosslink.credit.view import show_scorecards
+
+    print(show_scorecards(_context(args, config), args.period, level=args.level,
+                          org=args.org, limit=args.limit))
+
+
 def cmd_backfill(args, config: Config) -> None:
     from crosslink.pipeline import format_summary, nightly
 
@@ -224,6 +248,10 @@ def cmd_backfill(args, config: Config) -> None:
         raise SystemExit(f"no landing data under {config.home / 'landing'} for "
                          f"{', '.join(d.isoformat() for d in missing)}")
     for day in dates:
+        if args.simulate_feedback:
+            from crosslink.generate.feedback import simulate_feedback
+
+            simulate_feedback(config, config.home, day)
         summaries = nightly(build_context(day, config))
         print(format_summary(summaries))
     _print_tables(config, dates[-1])
@@ -374,7 +402,28 @@ def build_parser() -> argparse.ArgumentParser:
     bac = sub.add_parser("backfill", help="the in-process nightly for every date of a range")
     bac.add_argument("--start", type=_date, required=True, help="first business date")
     bac.add_argument("--end", type=_date, required=True, help="last business date (included)")
+    bac.add_argument("--simulate-feedback", action="store_true",
+                     help="generated banks: before each night, write the day's feedback "
+                          "extracts from the prompts already issued (simulate-feedback)")
     bac.set_defaults(func=cmd_backfill)
+
+    sim = sub.add_parser("simulate-feedback", help="generated banks: the teller, CRM and "
+                         "channel event extracts of a date, for the prompts already issued")
+    sim.add_argument("--date", type=_date, required=True)
+    sim.add_argument("--seed", type=int, help="default: generator.seed")
+    sim.set_defaults(func=cmd_simulate_feedback)
+
+    trail = sub.add_parser("prompt-trail", help="a prompt's workflow: every event, who, when, "
+                                                "and its state")
+    trail.add_argument("prompt_id")
+    trail.set_defaults(func=cmd_prompt_trail, date=None)
+
+    sco_card = sub.add_parser("scorecard", help="a period's points per person, team and branch")
+    sco_card.add_argument("--period", required=True, help="2026-01 (month) or 2026-Q1 (quarter)")
+    sco_card.add_argument("--level", choices=["person", "team", "branch"])
+    sco_card.add_argument("--org", help="one branch or centre")
+    sco_card.add_argument("--limit", type=int, default=30)
+    sco_card.set_defaults(func=cmd_scorecard, date=None)
 
     tab = sub.add_parser("tables", help="row counts and versions of every lake table")
     tab.add_argument("--date", type=_date)

@@ -295,6 +295,27 @@ class DefectRates(_Strict):
     missing_column: float = Field(ge=0, le=0.2)
 
 
+class FeedbackSimConfig(_Strict):
+    """How the generated bank's staff and customers answer the prompts crosslink issued
+    (crosslink/generate/feedback.py). Whether a customer accepts is not set here: it follows
+    the generator's true propensities (the customer opens the product within the prompt's
+    life or not)."""
+
+    contact_rate: dict[Literal[ROLES], float]  # type: ignore[valid-type]
+    view_rate: float = Field(ge=0, le=1)       # an electronic channel's offer is opened
+    referral_rate: float = Field(ge=0, le=1)   # a contacted prompt on a referral path is referred
+    decline_rate: float = Field(ge=0, le=1)    # a contacted customer who will not open says so
+    max_delay_days: int = Field(ge=0, le=5)    # contact, and handling after a referral, within
+
+    @field_validator("contact_rate")
+    @classmethod
+    def _rates(cls, rates: dict) -> dict:
+        bad = {k: v for k, v in rates.items() if not 0 <= v <= 1}
+        if bad or set(rates) != set(ROLES):
+            raise ValueError(f"contact_rate needs a rate in [0, 1] for each of {list(ROLES)}")
+        return rates
+
+
 class GeneratorConfig(_Strict):
     """The synthetic bank (conf/base/generator.yaml); generate_bank's arguments override
     customers, days, seed and start."""
@@ -314,6 +335,7 @@ class GeneratorConfig(_Strict):
     payday: int | None = Field(default=None, ge=1, le=28)   # None: each company its own day
     open_rate_scale: float = Field(gt=0)
     defects: DefectRates
+    feedback: FeedbackSimConfig
 
 
 # --- conf/base/models.yaml --------------------------------------------------------------------

@@ -43,6 +43,23 @@ def _conform(ctx: JobContext) -> StepSummary:
                        time.perf_counter() - start)
 
 
+def _feedback(ctx: JobContext) -> StepSummary:
+    from jobs import feedback
+
+    start = time.perf_counter()
+    result = feedback.run(ctx)
+    return StepSummary("feedback", result.read, result.events, result.rejected,
+                       time.perf_counter() - start)
+
+
+def _credit(ctx: JobContext) -> StepSummary:
+    from jobs import credit
+
+    start = time.perf_counter()
+    result = credit.run(ctx)
+    return StepSummary("credit", result.sales, result.rows, 0, time.perf_counter() - start)
+
+
 def _features(ctx: JobContext) -> StepSummary:
     from jobs import customer_features as features
 
@@ -91,6 +108,8 @@ def _publish(ctx: JobContext) -> StepSummary:
 STEPS: list[tuple[str, Callable[[JobContext], StepSummary]]] = [
     ("ingest", _ingest),
     ("conform", _conform),
+    ("feedback", _feedback),
+    ("credit", _credit),
     ("features", _features),
     ("score", _score),
     ("decide", _decide),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Format = Literal["csv", "jsonl", "parquet"]
-Kind = Literal["transactions", "snapshot"]
+Kind = Literal["transactions", "snapshot", "events"]
 
 CUSTOMER_TYPES = ("P", "C")                       # person, company
 RETAIL_SEGMENTS = ("mass", "affluent", "private")
@@ -41,6 +41,10 @@ DIRECTIONS = ("D", "C")                                # debit (money out), cred
 MERCHANT_CATEGORIES = ("groceries", "dining", "travel", "fuel", "luxury", "education",
                        "healthcare", "electronics", "utilities", "entertainment")
 OUR_BANK = "CLB"                                       # bank code of crosslink's bank
+# a prompt's workflow, as the downstream systems report it (feedback extracts)
+EVENT_TYPES = ("delivered", "contacted", "referred", "handled", "accepted", "declined",
+               "expired")
+ELECTRONIC_CHANNELS = ("mobile_app", "wechat", "online_banking")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class SourceSpec:
     key: tuple[str, ...]              # natural key: duplicates are removed by it
     description: str = ""
     channel: str | None = None        # the channel of a transaction source (None: per record)
+    optional: bool = False            # a missing file means "nothing today", not an error
     extra: dict = field(default_factory=dict)
 
     @property
@@ -195,3 +200,49 @@ SOURCES: dict[str, SourceSpec] = {s.name: s for s in (
 
 TRANSACTION_SOURCES = tuple(n for n, s in SOURCES.items() if s.kind == "transactions")
 SNAPSHOT_SOURCES = tuple(n for n, s in SOURCES.items() if s.kind == "snapshot")
+
+
+# The downstream systems' reports on the prompts crosslink issued (issue: feedback loop). A
+# system sends a file only on days it has events, so these are optional; otherwise they go
+# through the same ingest, quarantine and bronze gate as every source (jobs/feedback.py).
+_REFERRAL = (Field("referred_role", domain=STAFF_ROLES, path="referral.role"),
+             Field("referred_staff_id", path="referral.staff_id"),
+             Field("referred_org_id", path="referral.org_id"))
+
+FEEDBACK_SOURCES: dict[str, SourceSpec] = {s.name: s for s in (
+    SourceSpec(
+        "teller_events", "teller_system", "csv", "events",
+        (_key("event_id"), Field("prompt_id", required=True),
+         Field("event_type", required=True, domain=EVENT_TYPES),
+         Field("event_ts", "timestamp", required=True, event_date=True),
+         Field("teller_id", required=True), Field("branch_id", required=True),
+         Field("refer_to_role", domain=STAFF_ROLES), Field("refer_to_staff"),
+         Field("refer_to_org"), Field("note")),
+        key=("event_id",), optional=True,
+        description="Counter work-list events of tellers and lobby managers (refer_to_*: whom "
+                    "the customer was referred to)"),
+    SourceSpec(
+        "crm_events", "crm", "jsonl", "events",
+        (_key("event_id"), Field("prompt_id", required=True),
+         Field("event_type", required=True, domain=EVENT_TYPES),
+         Field("event_ts", "timestamp", required=True, event_date=True, path="ts"),
+         Field("actor_id", required=True, path="actor.staff_id"),
+         Field("actor_role", required=True, domain=STAFF_ROLES, path="actor.role"),
+         Field("actor_org_id", required=True, path="actor.org_id"),
+         *_REFERRAL, Field("note")),
+        key=("event_id",), optional=True,
+        description="CRM workflow events of relationship managers, advisors and specialist "
+                    "centres, including referrals between them"),
+    SourceSpec(
+        "channel_events", "digital_platform", "parquet", "events",
+        (_key("event_id"), Field("prompt_id", required=True),
+         Field("event_type", required=True, domain=EVENT_TYPES),
+         Field("event_ts", "timestamp", required=True, event_date=True),
+         Field("channel", required=True, domain=ELECTRONIC_CHANNELS), Field("session_id")),
+        key=("event_id",), optional=True,
+        description="Offer events of the mobile app, WeChat and online banking: shown "
+                    "(delivered), opened (contacted), taken up or dismissed"),
+)}
+
+# every file that lands: the nightly sources and the feedback extracts (bronze tables of both)
+ALL_SOURCES: dict[str, SourceSpec] = {**SOURCES, **FEEDBACK_SOURCES}

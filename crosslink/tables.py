@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crosslink.decide.columns import OPPORTUNITY_DDL, PROMPT_DDL
-from crosslink.sources import SOURCES, SourceSpec
+from crosslink.sources import ALL_SOURCES, SourceSpec
 from features.columns import DAILY_DDL, FEATURES_DDL, WINDOWS_DDL
 
 SPARK_TYPES = {"string": "string", "int": "int", "double": "double", "date": "date",
@@ -54,7 +54,7 @@ def _bronze(spec: SourceSpec) -> TableSpec:
                      volatile=("ingested_at",))
 
 
-_TABLES = [_bronze(spec) for spec in SOURCES.values()] + [
+_TABLES = [_bronze(spec) for spec in ALL_SOURCES.values()] + [
     TableSpec(
         "bronze.quarantine",
         "source string, business_date date, source_file string, source_line long, raw string, "
@@ -139,6 +139,46 @@ _TABLES = [_bronze(spec) for spec in SOURCES.values()] + [
         "one prompt of one business date: customer, product, class, tier, role, channel, "
         "organisation, assignee, referral path, pitch and reasons (en, zh), expiry, model "
         "version and rule ids; prompt_id is deterministic"),
+    TableSpec(
+        "feedback.prompt_events",
+        "event_id string, prompt_id string, event_type string, event_ts timestamp, "
+        "event_date date, source string, actor_id string, actor_role string, "
+        "actor_org_id string, channel string, referred_role string, referred_staff_id string, "
+        "referred_org_id string, prompt_date date, customer_id string, product_code string, "
+        "assignee_id string, prompt_role string, source_file string, source_line long, "
+        "record_hash string",
+        ("event_date",), ("event_id",),
+        "one workflow event of one prompt, as a downstream system reported it on event_date "
+        "(teller system, CRM, digital platform); event_ts is when it happened"),
+    TableSpec(
+        "feedback.prompt_status",
+        "snapshot_date date, prompt_id string, business_date date, expiry_date date, "
+        "customer_id string, product_code string, role string, assignee_id string, "
+        "referral_path string, status string, status_date date, last_event string, "
+        "events int, contacted_date date, referred_role string, referred_staff_id string, "
+        "handler_id string, participants array<string>",
+        ("snapshot_date",), ("prompt_id",),
+        "one prompt of the feedback look-back per snapshot: its workflow state (open, "
+        "in_progress, referred, won, lost, expired) as of the snapshot date"),
+    TableSpec(
+        "perf.credit_ledger",
+        "ledger_id string, business_date date, credit_type string, sale_id string, "
+        "customer_id string, product_code string, category string, open_date date, "
+        "prompt_id string, touched_prompts array<string>, event_ids array<string>, "
+        "participant_id string, role string, org_id string, share double, points double, "
+        "referral_path string, config_version string",
+        ("business_date",), ("ledger_id",),
+        "one participant's share of one credited sale (credit_type linked: a prompt's sale; "
+        "base: a base product, to the customer's manager), credited on business_date"),
+    TableSpec(
+        "perf.scorecards",
+        "period string, level string, unit_id string, org_id string, role string, "
+        "people int, base_points double, threshold double, threshold_met boolean, "
+        "linked_points double, counted_points double, team_factor double, "
+        "final_points double, as_of date",
+        ("period",), ("level", "unit_id"),
+        "one member of staff, team (branch x role) or branch per period, as of the latest "
+        "business date credited"),
     TableSpec(
         "ops.runs",
         "run_id string, business_date date, step string, source string, status string, "

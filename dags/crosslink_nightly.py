@@ -7,8 +7,9 @@ routed and checked prompts → published exports, then a run report. Every task 
 jobs hold the logic and are rerunnable for a date (a rerun replaces that date's output).
 
 ```
-ingest_<source> (parallel) ─► gate_bronze ─► conform ─► features ─► score ─► decide
-    ─► route ─► gate_gold ─► publish ─► report
+ingest_<source> (parallel) ─► gate_bronze ─► conform ─► feedback ─► features ─► score
+    ─► decide ─► route ─► gate_gold ─► publish ─► report
+                                        feedback ─► credit ─► report
 ```
 
 - **ingest_<source>**: `jobs/ingest.py --source <source>`: landing → `bronze.<source>`, bad
@@ -17,6 +18,12 @@ ingest_<source> (parallel) ─► gate_bronze ─► conform ─► features ─
 - **gate_bronze**: `jobs/gate.py --layer bronze`: every source ingested, quarantine rates,
   lake vs run log, each bronze partition against its suite (results go to Data Docs).
 - **conform**: `jobs/conform.py`: bronze → silver; publishes `crosslink://lake/silver/transactions`.
+- **feedback**: `jobs/feedback.py`: the teller system's, CRM's and digital platform's reports
+  on earlier prompts (same ingest, quarantine and bronze gate) → feedback.prompt_events and
+  each prompt's workflow state (feedback.prompt_status); declines start cooldowns for decide.
+- **credit**: `jobs/credit.py`: the day's openings attributed to prompts and split among the
+  people who worked them → perf.credit_ledger, and the period's perf.scorecards. It runs
+  beside the prompt steps, so a late ledger never holds up the morning's prompts.
 - **features**: `jobs/customer_features.py`: gold.customer_daily, customer_windows (slid on by
   one day) and customer_features, each gated by its suite.
 - **score**: `jobs/score.py`: every champion model → gold.propensity_scores with reasons.
@@ -65,15 +72,19 @@ with DAG(
     else:
         ingest = [spark_job(CONFIG, "ingest", "ingest")]
 
+    feedback = spark_job(CONFIG, "feedback", "feedback")
+    report = spark_job(CONFIG, "report", "report")
     chain(
         ingest,
         spark_job(CONFIG, "gate_bronze", "gate", "--layer", "bronze"),
         spark_job(CONFIG, "conform", "conform", outlets=[table_asset("silver.transactions")]),
+        feedback,
         spark_job(CONFIG, "features", "customer_features"),
         spark_job(CONFIG, "score", "score"),
         spark_job(CONFIG, "decide", "decide"),
         spark_job(CONFIG, "route", "route"),
         spark_job(CONFIG, "gate_gold", "gate", "--layer", "gold"),
         spark_job(CONFIG, "publish", "export", outlets=[table_asset("gold.prompts")]),
-        spark_job(CONFIG, "report", "report"),
+        report,
     )
+    chain(feedback, spark_job(CONFIG, "credit", "credit"), report)

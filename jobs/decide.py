@@ -20,12 +20,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
 
 from crosslink import quality
 from crosslink.context import JobContext, run_for_date
 from crosslink.decide import arbitrate, combine, eligibility, grade, policy
 from crosslink.decide import rules as rules_mod
+from crosslink.feedback import workflow
 
 OPPORTUNITIES, PROMPTS, SCORES = "gold.opportunities", "gold.prompts", "gold.propensity_scores"
 FEATURES = "gold.customer_features"
@@ -59,17 +59,16 @@ def history_days(ctx: JobContext) -> int:
 
 
 def history(ctx: JobContext) -> DataFrame:
-    """Earlier prompts of the look-back window with their status (see module doc)."""
-    if not ctx.lake.exists(PROMPTS):
-        return ctx.spark.createDataFrame([], "customer_id string, product_code string, "
-                                             "business_date date, status string, "
-                                             "expiry_date date")
-    first = ctx.business_date - dt.timedelta(days=history_days(ctx))
-    return (ctx.lake.read(PROMPTS)
-            .where(F.col("business_date").between(F.lit(first),
-                                                  F.lit(ctx.business_date - dt.timedelta(1))))
-            .select("customer_id", "product_code", "business_date",
-                    F.lit("open").alias("status"), "expiry_date"))
+    """Earlier prompts of the look-back window with their workflow state as of the day before
+    (`crosslink.feedback.workflow`: a lost prompt is a decline, a won or expired one closed;
+    without feedback a prompt stays open until its expiry)."""
+    from jobs.feedback import EVENTS, recent
+
+    days = history_days(ctx)
+    prompts = recent(ctx, PROMPTS, "business_date", days)
+    events = recent(ctx, EVENTS, "event_date", days)
+    states = workflow.status(prompts, events, ctx.business_date - dt.timedelta(1))
+    return workflow.policy_history(states)
 
 
 @dataclass

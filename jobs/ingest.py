@@ -15,7 +15,8 @@ import datetime as dt
 
 from crosslink import ingest, quality
 from crosslink.context import JobContext, build_context, parse_date, run_job
-from crosslink.sources import SOURCES
+from crosslink.sources import ALL_SOURCES, SOURCES
+from crosslink.tables import table
 
 
 def _domains(ctx: JobContext, source: str) -> dict[str, tuple]:
@@ -28,9 +29,11 @@ def _domains(ctx: JobContext, source: str) -> dict[str, tuple]:
 def ingest_source(ctx: JobContext, source: str, quarantined: list) -> ingest.IngestCounts:
     """Ingest one file; its quarantine rows are appended to `quarantined` (materialised) so
     the caller writes them — even when a gate then stops the run."""
-    spec = SOURCES[source]
+    spec = ALL_SOURCES[source]
     path = ctx.landing_file(spec.file_name)
     cfg = ctx.config.pipeline
+    if spec.optional and not path.exists():
+        return _nothing_today(ctx, source, str(path))
     with ctx.run_log.step("ingest", source) as rec:
         ingested_at = dt.datetime.now(dt.UTC)
         parsed = ingest.read_source(ctx.spark, path, spec)
@@ -55,7 +58,18 @@ def ingest_source(ctx: JobContext, source: str, quarantined: list) -> ingest.Ing
     return counts
 
 
-def _write_quarantine(ctx: JobContext, frames: list, sources: list[str] | None) -> None:
+def _nothing_today(ctx: JobContext, source: str, path: str) -> ingest.IngestCounts:
+    """An optional source sent no file: its partition is emptied (a rerun after a file was
+    withdrawn leaves nothing behind) and the run log says so."""
+    name = f"bronze.{source}"
+    with ctx.run_log.step("ingest", source) as rec:
+        rec.message = f"no extract at {path}: nothing to ingest today"
+        ctx.lake.replace(ctx.spark.createDataFrame([], table(name).ddl), name,
+                         {"business_date": ctx.business_date})
+    return ingest.IngestCounts(path, 0, 0, 0, 0)
+
+
+def write_quarantine(ctx: JobContext, frames: list, sources: list[str] | None) -> None:
     """Every source of the date in one commit, or just the named source's partition."""
     if not frames:
         return
@@ -81,14 +95,14 @@ def run(ctx: JobContext, sources: list[str] | None = None) -> dict[str, ingest.I
         for source in sources or list(SOURCES):
             results[source] = ingest_source(ctx, source, quarantined)
     finally:
-        _write_quarantine(ctx, quarantined, sources)
+        write_quarantine(ctx, quarantined, sources)
     return results
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--date", required=True, type=parse_date, help="business date")
-    parser.add_argument("--source", action="append", choices=sorted(SOURCES),
+    parser.add_argument("--source", action="append", choices=sorted(ALL_SOURCES),
                         help="only these sources (repeatable); default: all")
     args = parser.parse_args(argv)
     results = run_job(build_context(args.date), run, args.source)

@@ -34,10 +34,20 @@ def collect_tables(ctx: JobContext) -> list[dict]:
         if not ctx.lake.exists(name):
             continue
         column = spec.partition_by[0]
-        rows = ctx.lake.count(name, where={column: ctx.business_date})
+        rows = ctx.lake.count(name, where={column: _partition_of(ctx, column)})
         tables.append({"table": name, "partition": column, "rows": rows,
                        "version": ctx.lake.version(name)})
     return tables
+
+
+def _partition_of(ctx: JobContext, column: str):
+    """The date's partition value: the date, or for perf.scorecards the credit period."""
+    if column != "period":
+        return ctx.business_date
+    day = ctx.business_date
+    if ctx.config.credit.thresholds.period == "month":
+        return f"{day:%Y-%m}"
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def _rate(run: dict) -> str:

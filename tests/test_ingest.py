@@ -160,3 +160,19 @@ def test_line_numbers_survive_many_partitions(spark, config, tmp_path):
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
     assert got["AT0"] == 2 and got["AT2999"] == 3001
     assert sorted(got.values()) == list(range(2, 3002))
+
+
+def test_an_optional_source_without_a_file_had_nothing_to_report(spark, config, tmp_path,
+                                                                monkeypatch):
+    from crosslink.context import build_context
+    from jobs import ingest as ingest_job
+
+    monkeypatch.setenv("CROSSLINK_HOME", str(tmp_path))
+    ctx = build_context(dt.date(2026, 1, 5), config, spark=spark)
+    counts = ingest_job.ingest_source(ctx, "crm_events", [])
+    assert (counts.rows_read, counts.rows_written) == (0, 0)
+    assert ctx.lake.count("bronze.crm_events", where={"business_date": ctx.business_date}) == 0
+    [record] = ctx.run_log.records
+    assert record.status == "success" and "no extract" in record.message
+    with pytest.raises(ingest.IngestError, match="atm_txn"):        # required sources are
+        ingest_job.ingest_source(ctx, "atm_txn", [])                # still an error

@@ -1,9 +1,11 @@
 """Attribution: each product opening credited to at most one prompt.
 
 A sale (`sales`: sale_id, customer_id, product_code, open_date — a new holding) is *touched*
-by every prompt for the same customer and product issued in the `window_days` before the
-opening, the opening day included (`prompts`: prompt_id, customer_id, product_code,
-business_date, value). Exactly one of them is credited, by the configured rule:
+by every prompt for the same customer and product that reached the customer in the
+`window_days` before the opening, the opening day included (`prompts`: prompt_id,
+customer_id, product_code, touch_date — the day the prompt first reached the customer: contact
+by staff, or the customer opening a channel's offer — and value). A prompt nobody acted on
+touches nothing. Exactly one of the touching prompts is credited, by the configured rule:
 
 * last_touch    — the latest prompt (ties: the higher value, then the smaller prompt_id);
 * first_touch   — the earliest (same ties);
@@ -26,7 +28,7 @@ ATTRIBUTED_DDL = ("sale_id string, customer_id string, product_code string, open
 
 
 def _order(rule: str) -> list:
-    latest, earliest = F.col("business_date").desc(), F.col("business_date").asc()
+    latest, earliest = F.col("touch_date").desc(), F.col("touch_date").asc()
     value = F.col("value").desc_nulls_last()
     first = {"last_touch": [latest, value], "first_touch": [earliest, value],
              "highest_value": [value, latest]}[rule]
@@ -36,13 +38,13 @@ def _order(rule: str) -> list:
 def touches(sales: DataFrame, prompts: DataFrame, window_days: int) -> DataFrame:
     """Every (sale, prompt) pair where the prompt touched the sale (module doc)."""
     require(sales.columns, ("sale_id", "customer_id", "product_code", "open_date"), "touches")
-    require(prompts.columns, ("prompt_id", "customer_id", "product_code", "business_date",
+    require(prompts.columns, ("prompt_id", "customer_id", "product_code", "touch_date",
                               "value"), "touches(prompts)")
-    p = prompts.select("prompt_id", "customer_id", "product_code", "business_date", "value")
+    p = prompts.select("prompt_id", "customer_id", "product_code", "touch_date", "value")
     s = sales.select("sale_id", "customer_id", "product_code", "open_date")
     return (s.join(p, ["customer_id", "product_code"])
-            .where((F.col("business_date") <= F.col("open_date"))
-                   & (F.col("business_date") >= F.date_sub("open_date", window_days))))
+            .where((F.col("touch_date") <= F.col("open_date"))
+                   & (F.col("touch_date") >= F.date_sub("open_date", window_days))))
 
 
 def attribute(sales: DataFrame, prompts: DataFrame, cfg: AttributionConfig) -> DataFrame:

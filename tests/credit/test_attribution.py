@@ -11,7 +11,7 @@ from crosslink.credit import attribution
 
 OPEN = dt.date(2026, 2, 20)
 SALES = "sale_id string, customer_id string, product_code string, open_date date"
-PROMPTS = ("prompt_id string, customer_id string, product_code string, business_date date, "
+PROMPTS = ("prompt_id string, customer_id string, product_code string, touch_date date, "
            "value double")
 
 

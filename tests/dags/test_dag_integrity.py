@@ -16,8 +16,10 @@ from tests.dags.conftest import DAGS_FOLDER, REPO
 NIGHTLY, MAINTENANCE, RETRAIN = "crosslink_nightly", "crosslink_maintenance", "crosslink_retrain"
 DAGS = [NIGHTLY, MAINTENANCE, RETRAIN]
 # the nightly's steps after ingest, in order
-NIGHTLY_CHAIN = ["gate_bronze", "conform", "features", "score", "decide", "route", "gate_gold",
-                 "publish", "report"]
+NIGHTLY_CHAIN = ["gate_bronze", "conform", "feedback", "features", "score", "decide", "route",
+                 "gate_gold", "publish", "report"]
+# credit runs beside the prompt steps: a late ledger never holds up the morning's prompts
+CREDIT_EDGES = {("feedback", "credit"), ("credit", "report")}
 BUSINESS_DATE = "{{ business_date(dag_run) }}"
 
 
@@ -73,16 +75,16 @@ def test_dag_settings_come_from_config(bag, settings, dag_id):
 def test_nightly_tasks_and_edges(bag):
     dag = bag.dags[NIGHTLY]
     ingest = {f"ingest_{source}" for source in SOURCES}
-    assert set(dag.task_ids) == ingest | set(NIGHTLY_CHAIN)
+    assert set(dag.task_ids) == ingest | set(NIGHTLY_CHAIN) | {"credit"}
     assert _edges(dag) == ({(task, "gate_bronze") for task in ingest}
-                           | _chain_edges(NIGHTLY_CHAIN))
+                           | _chain_edges(NIGHTLY_CHAIN) | CREDIT_EDGES)
 
 
 def test_one_ingest_task_when_configured(conf_copy):
     (conf_copy / "local" / "pipeline.yaml").write_text("airflow:\n  ingest_task_per_source: "
                                                        "false\n")
     dag = _bag().dags[NIGHTLY]
-    assert _edges(dag) == _chain_edges(["ingest", *NIGHTLY_CHAIN])
+    assert _edges(dag) == _chain_edges(["ingest", *NIGHTLY_CHAIN]) | CREDIT_EDGES
     assert dag.get_task("ingest").application_args == ["--date", BUSINESS_DATE]
 
 

@@ -71,11 +71,11 @@ def _rows(spark, home, name: str, day: dt.date) -> int:
     return lake.count(name, where={table(name).partition_by[0]: day})
 
 
-TASKS = ["ingest", "gate_bronze", "conform", "features", "score", "decide", "route",
-         "gate_gold", "publish", "report"]
+TASKS = ["ingest", "gate_bronze", "conform", "feedback", "credit", "features", "score",
+         "decide", "route", "gate_gold", "publish", "report"]
 # ops.runs step of each task (the gates log as gate.<layer>)
-STEPS = {"ingest", "gate.bronze", "conform", "features", "score", "decide", "route",
-         "gate.gold", "publish", "report"}
+STEPS = {"ingest", "gate.bronze", "conform", "feedback", "credit", "features", "score",
+         "decide", "route", "gate.gold", "publish", "report"}
 
 
 def _asset_events(config, uri: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crosslink.sources import SOURCES, Field
+from crosslink.sources import ALL_SOURCES, Field
 from crosslink.tables import table
 from expectations._build import ddl_columns
 
@@ -26,7 +26,7 @@ def _field_value(field: Field, i: int):
 
 
 def _bronze(source: str, i: int) -> dict:
-    spec = SOURCES[source]
+    spec = ALL_SOURCES[source]
     row = {f.name: _field_value(f, i) for f in spec.fields}
     return {**row, "business_date": DAY, "source_file": f"landing/{DAY}/{spec.file_name}",
             "source_line": i + 2, "record_hash": f"hash-{i}", "ingested_at": TS}

@@ -7,7 +7,7 @@ import pytest
 
 import expectations
 from crosslink import quality
-from crosslink.sources import SOURCES
+from crosslink.sources import ALL_SOURCES
 from crosslink.tables import TABLES, table
 from expectations import _build
 from tests.expectations.rows import DAY, rows
@@ -77,9 +77,9 @@ def test_ddl_parser_agrees_with_spark(spark):
         assert _build.ddl_columns(table(name).ddl) == table(name).columns, name
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES))
+@pytest.mark.parametrize("source", sorted(ALL_SOURCES))
 def test_bronze_suite_follows_the_landing_contract(source):
-    spec = SOURCES[source]
+    spec = ALL_SOURCES[source]
     found = _by_type(expectations.suite_for(f"bronze.{source}"))
     not_null = {kw["column"] for kw in found["expect_column_values_to_not_be_null"]}
     required = {f.name for f in spec.fields if f.required}

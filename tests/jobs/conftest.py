@@ -1,6 +1,7 @@
 """One generated bank for every end-to-end job test in this package: generated once, every
-night run once through the in-process pipeline, then shared (tests that write to it only
-rerun dates or add models, which the others tolerate)."""
+night run once through the in-process pipeline — each after the downstream systems' feedback
+on the earlier nights' prompts (`simulate_feedback`) — then shared (tests that write to it
+only rerun dates or add models, which the others tolerate)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from crosslink.context import build_context
 from crosslink.generate import generate_bank
+from crosslink.generate.feedback import simulate_feedback
 from crosslink.pipeline import nightly
 
 START, DAYS, CUSTOMERS = dt.date(2026, 1, 5), 5, 1000
@@ -28,7 +30,8 @@ def bank(spark, config, tmp_path_factory):
     cfg = config.model_copy(update={"pipeline": pipeline, "generator": generator})
     generate_bank(cfg, home, customers=CUSTOMERS, days=DAYS, seed=5, start=START)
     for offset in range(DAYS):
-        nightly(build_context(START + dt.timedelta(days=offset), cfg, spark=spark),
-                progress=lambda _: None)
+        day = START + dt.timedelta(days=offset)
+        simulate_feedback(cfg, home, day)
+        nightly(build_context(day, cfg, spark=spark), progress=lambda _: None)
     yield build_context(LAST, cfg, spark=spark)
     mp.undo()

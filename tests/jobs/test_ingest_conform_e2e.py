@@ -13,7 +13,7 @@ import pytest
 
 from crosslink.context import build_context
 from crosslink.pipeline import nightly
-from crosslink.sources import SOURCES
+from crosslink.sources import ALL_SOURCES, SOURCES
 from crosslink.tables import TABLES
 from tests.jobs.conftest import DAYS
 
@@ -71,7 +71,7 @@ def test_injected_duplicates_are_removed_not_quarantined(bank, defects, quaranti
 def test_accounting_identity_for_every_file(bank):
     runs = bank.lake.read("ops.runs").toPandas()
     ingest = runs[runs["step"] == "ingest"]
-    assert len(ingest) == DAYS * len(SOURCES)
+    assert len(ingest) == DAYS * len(ALL_SOURCES)     # feedback extracts too
     assert (ingest["status"] == "success").all()
     lhs = ingest["rows_read"]
     rhs = ingest["rows_written"] + ingest["rows_quarantined"] + ingest["rows_duplicate"]
