@@ -2,12 +2,14 @@
 
 1. generate the bank's source extracts (a brisk-selling bank: `open_rate_scale` raised so that
    a week of history holds enough openings to learn from);
-2. run the nightly pipeline for every generated date;
+2. run the nightly pipeline for every generated date, each night after the downstream systems'
+   reports on the prompts of the nights before (`simulate_feedback`: the feedback loop and the
+   credit ledger fill up as they would in a bank);
 3. when a product has no champion yet, train the first models as of the last date (a short
    label horizon, lower minimum positives: a demo has days, not months) and promote them
    through the gate, then run the steps from scoring on again for the last date;
 4. print the tables and where to look: lake, quarantine, Data Docs, run log, the prompt
-   exports, MLflow UI.
+   exports, a credited prompt's trail, the scorecards, MLflow UI.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def products_without_champion(config: Config) -> list[str]:
 
 def run_demo(config: Config, settings: DemoSettings, print_tables) -> None:
     from crosslink.generate import generate_bank
+    from crosslink.generate.feedback import simulate_feedback
     from crosslink.pipeline import format_summary, nightly
     from jobs import train
     from models.registry import ui_command
@@ -59,6 +62,7 @@ def run_demo(config: Config, settings: DemoSettings, print_tables) -> None:
     start = config.generator.start
     dates = [start + dt.timedelta(days=i) for i in range(settings.days)]
     for day in dates:
+        simulate_feedback(config, config.home, day)
         print(format_summary(nightly(build_context(day, config))))
     missing = products_without_champion(config)
     if missing:
@@ -71,5 +75,21 @@ def run_demo(config: Config, settings: DemoSettings, print_tables) -> None:
     print_tables(config, dates[-1])
     print(f"prompts:     {config.home / 'exports' / dates[-1].isoformat()}  (per channel/role "
           f"and per branch), or: crosslink prompts --date {dates[-1]} --role teller")
+    _print_credit(config, dates[-1])
     print(f"MLflow UI:   {ui_command(config.home)}")
     print("             then open http://127.0.0.1:5000 (experiment crosslink.propensity)")
+
+
+def _print_credit(config: Config, day: dt.date) -> None:
+    """Where the feedback loop and the credit ledger show: a credited prompt's trail, the
+    month's scorecards."""
+    from pyspark.sql import functions as F
+
+    ctx = build_context(day, config)
+    if not ctx.lake.exists("perf.credit_ledger"):
+        return
+    credited = (ctx.lake.read("perf.credit_ledger").where(F.col("credit_type") == "linked")
+                .orderBy(F.col("business_date").desc(), "sale_id").select("prompt_id").first())
+    if credited is not None:
+        print(f"credit:      crosslink prompt-trail {credited.prompt_id}   (a credited sale)")
+    print(f"             crosslink scorecard --period {day:%Y-%m}")

@@ -70,6 +70,12 @@ def _partition_literal(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _values(value) -> list[str]:
+    """A partition value of a replace, or several (a list or tuple: any of them)."""
+    many = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+    return sorted(_partition_literal(v) for v in many)
+
+
 class Lake:
     """Read and write the registry's tables under `<home>/lake/<layer>/<name>`."""
 
@@ -92,7 +98,8 @@ class Lake:
     # --- writes ------------------------------------------------------------------------------
     def replace(self, df, name: str, partition: dict) -> WriteResult:
         """Replace every row under `partition` — values for the leading partition columns,
-        e.g. {business_date} or {business_date, source} — with `df`'s rows, in one commit."""
+        e.g. {business_date} or {business_date, source} — with `df`'s rows, in one commit.
+        A list value replaces several partitions at once ({business_date, source: [a, b]})."""
         spec = table(name)
         leading = spec.partition_by[:len(partition)]
         if not partition or set(partition) != set(leading):
@@ -114,7 +121,8 @@ class Lake:
         if partition is None:
             writer = writer.mode("append")
         else:
-            where = " AND ".join(f"{c} = '{_partition_literal(v)}'" for c, v in partition.items())
+            where = " AND ".join(
+                f"{c} IN ({', '.join(repr(x) for x in _values(v))})" for c, v in partition.items())
             writer = writer.mode("overwrite").option("replaceWhere", where)
         writer.save(str(self.path(spec.name)))
         from delta.tables import DeltaTable as SparkDeltaTable
@@ -143,7 +151,7 @@ class Lake:
         import pyarrow.parquet as pq
         from deltalake.transaction import AddAction
 
-        expected = ({c: _partition_literal(v) for c, v in partition.items()}
+        expected = ({c: _values(v) for c, v in partition.items()}
                     if partition is not None else None)
         actions = []
         for file in sorted(staging.rglob("*.parquet")):
@@ -152,7 +160,7 @@ class Lake:
             rows = pq.read_metadata(file).num_rows
             if rows == 0:
                 continue
-            if expected is not None and any(values[c] != v for c, v in expected.items()):
+            if expected is not None and any(values[c] not in v for c, v in expected.items()):
                 raise ValueError(f"{spec.name}: rows for partition {values} in a write that "
                                  f"replaces {expected}; nothing was committed")
             target = root / relative.parent / f"{uuid.uuid4().hex[:8]}-{relative.name}"
@@ -194,7 +202,7 @@ class Lake:
             dt.create_write_transaction(actions, mode="append", schema=schema,
                                         partition_by=list(spec.partition_by))
         else:
-            filters = [(c, "=", _partition_literal(v)) for c, v in partition.items()]
+            filters = [(c, "in", _values(v)) for c, v in partition.items()]
             dt.create_write_transaction(actions, mode="overwrite", schema=schema,
                                         partition_by=list(spec.partition_by),
                                         partition_filters=filters)

@@ -64,14 +64,11 @@ class RunLog:
 
     @staticmethod
     def scope(business_date: dt.date, records: list) -> dict:
-        """The narrowest partition holding `records` (all of one step): the step, and the
-        source when there is one source — so a run of some steps or sources never erases the
-        records of the others."""
-        partition = {"business_date": business_date, "step": records[0].step}
-        sources = {r.source for r in records}
-        if len(sources) == 1:
-            partition["source"] = sources.pop()
-        return partition
+        """The narrowest partition holding `records` (all of one step): the step and its
+        sources — so a run of some steps or sources (the feedback job ingests three) never
+        erases the records of the others."""
+        return {"business_date": business_date, "step": records[0].step,
+                "source": sorted({r.source for r in records})}
 
     def flush(self) -> None:
         """Write the records, one commit per step (a rerun of a step replaces its records)."""

@@ -17,6 +17,7 @@ from features.columns import (
     CHANNELS,
     DIGITAL_CHANNELS,
     FEATURE_COLUMNS,
+    FEEDBACK_COLUMNS,
     LONG_WINDOW,
     RECENCY_CAP,
     RECENCY_COLUMNS,
@@ -26,23 +27,34 @@ from features.columns import (
 
 
 def customer_features(attributes: DataFrame, windows: DataFrame, holdings: DataFrame,
-                      links: DataFrame, day: dt.date) -> DataFrame:
+                      links: DataFrame, day: dt.date,
+                      outcomes: DataFrame | None = None) -> DataFrame:
     """Join the parts on customer_id (attributes decide who is in) and fill the gaps.
 
     `attributes`: `snapshot.customer_attributes`; `windows`: gold.customer_windows rows of
     `day` (`rollup.full_windows` or `rollup.slide_windows`); `holdings`:
-    `snapshot.holding_features`; `links`: `linkage.link_features`.
+    `snapshot.holding_features`; `links`: `linkage.link_features`; `outcomes`:
+    `feedback.outcome_features` (None: nobody was prompted yet, all zero).
     """
     state = windows.select("customer_id", *WINDOW_COLUMNS, *rollup.days_since_columns(day))
     joined = (attributes
               .join(state, "customer_id", "left")
               .join(holdings, "customer_id", "left")
               .join(links, "customer_id", "left"))
+    if outcomes is not None:
+        joined = joined.join(outcomes, "customer_id", "left")
     filled = joined.select("customer_id", "customer_type",
                            *(_filled(c) for c in FEATURE_COLUMNS if c in joined.columns))
     return filled.select(F.lit(day).alias("snapshot_date"), "customer_id", "customer_type",
-                         *(_share(c) if c not in filled.columns else F.col(c)
+                         *(F.col(c) if c in filled.columns else _missing(c)
                            for c in FEATURE_COLUMNS))
+
+
+def _missing(name: str) -> Column:
+    """A column no part provided: a share (from the sums), or an outcome count (0)."""
+    if name in FEEDBACK_COLUMNS:
+        return F.lit(0).cast(column_type(name)).alias(name)
+    return _share(name)
 
 
 def _filled(name: str) -> Column:

@@ -108,9 +108,15 @@ COMPANY_LINK_COLUMNS = (
     "linked_person_count", "linked_owner_count", "linked_employee_count",
     "linked_owner_affluent",
 )
+# how the customer answered our prompts (feedback.prompt_events) in the long window: prompts
+# delivered, contacted (or offer opened), won (accepted) and lost (declined) — the outcomes of
+# earlier prompts, so retrained models learn who takes up an offer when asked
+PROMPT_OUTCOMES = {"delivered": "prompt", "contacted": "prompt_contacted",
+                   "accepted": "prompt_won", "declined": "prompt_lost"}
+FEEDBACK_COLUMNS = tuple(f"{name}_count_{LONG_WINDOW}d" for name in PROMPT_OUTCOMES.values())
 FEATURE_COLUMNS: tuple[str, ...] = (
     WINDOW_COLUMNS + RECENCY_COLUMNS + SHARE_COLUMNS + ATTRIBUTE_COLUMNS + HOLDING_COLUMNS
-    + PERSON_LINK_COLUMNS + COMPANY_LINK_COLUMNS)
+    + PERSON_LINK_COLUMNS + COMPANY_LINK_COLUMNS + FEEDBACK_COLUMNS)
 FEATURE_KEYS = ("snapshot_date", "customer_id", "customer_type")    # not features
 FLAG_COLUMNS = (
     "is_company", "kyc_complete", *(f"segment_{s}" for s in SEGMENTS),

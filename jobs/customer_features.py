@@ -10,8 +10,9 @@ per active customer, whatever the length of history), or, with `--full` or when 
 has no windows, rolled up from the stored daily partitions of the last 90 days; and
 gold.customer_features (snapshot_date), one row per customer of silver.customers: the windows
 plus attributes, products, balances and links from the date's silver snapshots (balance trend:
-the holdings snapshot 30 days earlier). All three pass their quality gates before any is
-written.
+the holdings snapshot 30 days earlier), and how the customer answered our prompts in the last
+90 days (feedback.prompt_events: delivered, contacted, won, lost). All three pass their
+quality gates before any is written.
 
 A rerun of a date replaces its partitions with the same content. After rerunning an earlier
 date whose transactions changed, rerun the later dates in order (`crosslink backfill`), or the
@@ -29,11 +30,12 @@ from pyspark.sql import functions as F
 from crosslink import quality
 from crosslink.context import JobContext, build_context, parse_date, run_job
 from crosslink.tables import table
-from features import assemble, daily, linkage, rollup, snapshot
+from features import assemble, daily, feedback, linkage, rollup, snapshot
 from features.columns import BALANCE_TREND_DAYS, LONG_WINDOW, PRODUCT_CODES, WINDOWS
 
 DAILY, WINDOWS_TABLE, FEATURES = ("gold.customer_daily", "gold.customer_windows",
                                   "gold.customer_features")
+EVENTS = "feedback.prompt_events"
 
 
 def _days_before(ctx: JobContext, days: int) -> dt.date:
@@ -82,7 +84,18 @@ def build_features(ctx: JobContext, customers: DataFrame, windows: DataFrame) ->
     links = linkage.link_features(ctx.partition("silver.party_links", day), customers,
                                   holdings)
     attributes = snapshot.customer_attributes(customers)
-    return assemble.customer_features(attributes, windows, holdings, links, day)
+    return assemble.customer_features(attributes, windows, holdings, links, day,
+                                      prompt_outcomes(ctx))
+
+
+def prompt_outcomes(ctx: JobContext) -> DataFrame | None:
+    """Outcome counts of the long window from feedback.prompt_events (None: no events yet)."""
+    if not ctx.lake.exists(EVENTS):
+        return None
+    first = _days_before(ctx, LONG_WINDOW - 1)
+    events = ctx.lake.read(EVENTS).where(
+        F.col("event_date").between(F.lit(first), F.lit(ctx.business_date)))
+    return feedback.outcome_features(events, ctx.business_date)
 
 
 def build_tables(ctx: JobContext, full: bool) -> tuple[dict[str, DataFrame], list, str]:

@@ -70,20 +70,16 @@ def _nothing_today(ctx: JobContext, source: str, path: str) -> ingest.IngestCoun
 
 
 def write_quarantine(ctx: JobContext, frames: list, sources: list[str] | None) -> None:
-    """Every source of the date in one commit, or just the named source's partition."""
+    """The quarantine rows of the named sources (default: every source of the date), in one
+    commit that replaces exactly their partitions."""
     if not frames:
         return
     union = frames[0]
     for frame in frames[1:]:
         union = union.unionByName(frame)
     scope = {"business_date": ctx.business_date}
-    if sources is not None and len(sources) == 1:
-        scope["source"] = sources[0]
-    elif sources is not None:
-        for source in sources:
-            part = union.where(union.source == source)
-            ctx.lake.replace(part, "bronze.quarantine", {**scope, "source": source})
-        return
+    if sources is not None:
+        scope["source"] = list(sources)
     ctx.lake.replace(union, "bronze.quarantine", scope)
 
 
@@ -95,7 +91,7 @@ def run(ctx: JobContext, sources: list[str] | None = None) -> dict[str, ingest.I
         for source in sources or list(SOURCES):
             results[source] = ingest_source(ctx, source, quarantined)
     finally:
-        write_quarantine(ctx, quarantined, sources)
+        write_quarantine(ctx, quarantined, sources or list(SOURCES))
     return results
 
 

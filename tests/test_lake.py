@@ -139,3 +139,22 @@ def test_replace_by_leading_partition_columns_swaps_all_under_it(lake, spark):
     assert got == [(D1, "c"), (D2, "a")]
     with pytest.raises(ValueError, match="leading partition columns"):
         lake.replace(rows(D1, ["a"]), "bronze.quarantine", {"source": "a"})
+
+
+def test_replace_of_several_partitions_in_one_commit(spark, tmp_path):
+    lake = Lake(spark, tmp_path)
+    day = dt.date(2026, 1, 5)
+    ddl = table("bronze.quarantine").ddl
+
+    def rows(*sources):
+        return spark.createDataFrame(
+            [(s, day, "f", i, "raw", ["r"], "k", "h", None) for i, s in enumerate(sources)], ddl)
+
+    lake.replace(rows("atm_txn", "crm_events", "teller_events"), "bronze.quarantine",
+                 {"business_date": day})
+    version = lake.version("bronze.quarantine")
+    lake.replace(rows("crm_events"), "bronze.quarantine",
+                 {"business_date": day, "source": ["crm_events", "teller_events"]})
+    assert lake.version("bronze.quarantine") == version + 1
+    kept = sorted(r.source for r in lake.read("bronze.quarantine").collect())
+    assert kept == ["atm_txn", "crm_events"]
