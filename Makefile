@@ -11,7 +11,7 @@ DEMO_CUSTOMERS ?= 3000
 DEMO_DAYS      ?= 8
 DEMO_SEED      ?= 7
 # pytest-xdist processes for `make test`, each with its own Spark; 0 runs in one process
-TEST_WORKERS   ?= 3
+TEST_WORKERS   ?= 2
 
 .PHONY: demo test lint install clean
 

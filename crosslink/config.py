@@ -711,6 +711,8 @@ class RoutingConfig(_Strict):
     """conf/base/routing.yaml: ordered routing rules (first match wins) and pitch templates."""
 
     rules: list[RouteRule] = Field(min_length=1)
+    # a prompt deferred for capacity tries the rules after its own this many times
+    fallback_passes: int = Field(default=1, ge=0, le=5)
     pitches: list[PitchTemplate] = Field(min_length=1)
     no_evidence: Phrase = Phrase(en="it fits their profile", zh="符合客户画像")
     reason_separator: Phrase = Phrase(en="; ", zh="；")

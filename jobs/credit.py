@@ -15,7 +15,7 @@ perf.credit_ledger, and the period's scorecards → perf.scorecards.
 4. The partition's invariants (shares sum to one, one prompt per sale, no sale credited twice,
    unique ledger ids) are checked before anything is written; then the date's ledger
    partition is replaced — a rerun writes the same rows — and the scorecards of the date's
-   period are rebuilt from the period's ledger (`crosslink.credit.scorecard`).
+   period are rebuilt from all the period's ledger rows (`crosslink.credit.scorecard`).
 """
 
 from __future__ import annotations
@@ -104,20 +104,23 @@ def build_ledger(ctx: JobContext, result: CreditResult) -> DataFrame:
 
 
 def build_scorecards(ctx: JobContext, result: CreditResult) -> DataFrame:
-    """The date's period's scorecards from the period's ledger rows up to the date."""
+    """The date's period's scorecards from every ledger row credited in the period — so a
+    rerun of an earlier night leaves cards that agree with the whole ledger; `as_of` is the
+    latest night they include."""
     cfg = ctx.config.credit
     period = ctx.spark.range(1).select(
         scorecard.period_of(F.lit(ctx.business_date), cfg.thresholds.period)).first()[0]
     result.period = period
     rows = (ctx.lake.read(ledger.LEDGER)
             .where(scorecard.period_of(F.col("business_date"), cfg.thresholds.period) == period)
-            .where(F.col("business_date") <= F.lit(ctx.business_date))
             .withColumn("open_date", F.col("business_date"))    # the period it is credited in
-            .where(F.col("role").isin(*ROLES)))   # staff: a channel's sales stay in the ledger
+            .where(F.col("role").isin(*ROLES))    # staff: a channel's sales stay in the ledger
+            .localCheckpoint())
+    as_of = rows.agg(F.max("business_date")).first()[0] or ctx.business_date
     cards = scorecard.scorecards(rows.where("credit_type = 'linked'"),
                                  rows.where("credit_type = 'base'"),
-                                 ctx.partition("silver.staff"), cfg)
-    return cards.withColumn("as_of", F.lit(ctx.business_date)).localCheckpoint()
+                                 ctx.partition("silver.staff", as_of), cfg)
+    return cards.withColumn("as_of", F.lit(as_of)).localCheckpoint()
 
 
 def run(ctx: JobContext) -> CreditResult:

@@ -42,9 +42,8 @@ def route_prompts(ctx: JobContext, opportunities: DataFrame, data: Inputs,
     """The date's gold.prompts rows, checkpointed; unrouted and deferred rows counted."""
     cfg = ctx.config
     products = cfg.products.products
-    routed, unrouted = route.route(opportunities, cfg.routing, products, cfg.organisation,
-                                   data.consent)
-    assigned, deferred = route.assign(routed.localCheckpoint(), data.staff, cfg.organisation)
+    assigned, unrouted, deferred = route.route_and_assign(
+        opportunities, cfg.routing, products, cfg.organisation, data.consent, data.staff)
     prompts = build_prompts(assigned, ctx.business_date, cfg.routing, products,
                             cfg.policy.contact).localCheckpoint()
     for dropped in (unrouted, deferred):

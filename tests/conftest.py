@@ -1,6 +1,6 @@
 """Shared fixtures: one small SparkSession per test process, a throw-away CROSSLINK_HOME.
 
-`make test` runs three pytest-xdist workers (`--dist loadgroup`); `pytest_itemcollected` keeps
+`make test` runs two pytest-xdist workers (`--dist loadgroup`); `pytest_itemcollected` keeps
 each module on one worker (module fixtures and in-module order hold) and the whole
 tests/jobs package on one worker (its tests share one generated bank).
 """

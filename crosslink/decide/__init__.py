@@ -23,8 +23,8 @@ The nightly order, with the config each step reads:
                                                         cfg.policy.contact)
     opps, below_top_k = arbitrate.top_k(opps, cfg.policy.arbitration.top_k_per_customer)
     opps = grade.grade(opps, cfg.policy.grading)                      # -> gold.opportunities
-    routed, unrouted = route.route(opps, cfg.routing, products, cfg.organisation, consent)
-    assigned, deferred = route.assign(routed, staff, cfg.organisation)
+    assigned, unrouted, deferred = route.route_and_assign(       # route, assign, then
+        opps, cfg.routing, products, cfg.organisation, consent, staff)   # fallbacks
     prompts = build.build_prompts(assigned, day, cfg.routing, products,
                                   cfg.policy.contact)                 # -> gold.prompts
     violations = invariants.check_prompts(prompts, ...)               # any: do not publish
@@ -33,6 +33,7 @@ The nightly order, with the config each step reads:
 customer's K slots go to opportunities that may be offered; it checks consent on *some*
 channel there, and routing then takes only rules whose channel the customer consented to, so
 every prompt has consent on its own channel (the strict guarantee, checked again by
-`invariants`). Capacity deferral only ever removes prompts, so it cannot break a cap.
+`invariants`). Capacity deferral only ever removes prompts, and a fallback pass assigns
+only within the capacity the passes before it left, so neither can break a cap.
 Output columns are listed in `crosslink.decide.columns`.
 """

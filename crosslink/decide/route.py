@@ -55,13 +55,15 @@ def value_order() -> list[Column]:
 
 
 def route(opps: DataFrame, routing: RoutingConfig, products: Sequence[Product],
-          organisation: OrganisationConfig, consent: DataFrame
+          organisation: OrganisationConfig, consent: DataFrame, after: str | None = None
           ) -> tuple[DataFrame, DataFrame]:
     """(routed, unrouted) opportunities (see the module doc).
 
     `opps`: customer_id, product_code, branch_id and every column the rules match on
     (category, kind, tier, segment, customer_type, owner_role, and those a `when` reads) —
-    `grade.grade` output has them. `consent`: silver.consent of the day.
+    `grade.grade` output has them. `consent`: silver.consent of the day. `after`: a column of
+    `opps` holding a rule index; only the rules after it are tried (a fallback after a
+    deferral, see `route_and_assign`).
 
     `routed` adds route_id, role, channel, org_type, org_id, referral_path; `unrouted` adds
     `reason`.
@@ -78,6 +80,8 @@ def route(opps: DataFrame, routing: RoutingConfig, products: Sequence[Product],
     reachable = F.lit(None).cast("int")
     for i, (rule, targets) in reversed(list(enumerate(plans))):
         fits = _match(rule.match) & F.col("product_code").isin(*sorted(targets))
+        if after is not None:
+            fits = fits & (F.col(after) < F.lit(i))
         channels = {t[1] for t in targets.values()}
         channel = (F.lit(channels.pop()) if len(channels) == 1
                    else lookup({code: t[1] for code, t in targets.items()}, F.col("product_code")))
@@ -105,9 +109,62 @@ def route(opps: DataFrame, routing: RoutingConfig, products: Sequence[Product],
               .when(F.col("_route").isNull(), F.lit("no_consent"))
               .when(F.col("org_id").isNull(), F.lit("no_organisation")))
     rows = rows.withColumn("reason", reason)
+    columns = [c for c in columns if c != after]
     routed = rows.where(F.col("reason").isNull()).select(*columns, *ROUTE_COLUMNS)
     unrouted = rows.where(F.col("reason").isNotNull()).select(*columns, "reason")
     return routed, unrouted
+
+
+FALLBACK_REASONS = ("channel_capacity", "staff_capacity", "no_staff")
+
+
+def route_and_assign(opps: DataFrame, routing: RoutingConfig, products: Sequence[Product],
+                     organisation: OrganisationConfig, consent: DataFrame, staff: DataFrame
+                     ) -> tuple[DataFrame, DataFrame, DataFrame]:
+    """(assigned, unrouted, deferred): `route`, then `assign`, then up to
+    `routing.fallback_passes` fallbacks — a prompt deferred for capacity (or no staff) tries
+    the next rules after the one that took it, in file order, on the capacity the earlier
+    passes left. A fallback is routed and assigned by the same rules and checks as the first
+    pass (match, what the rule may carry, consent, own manager, load balance), so nothing it
+    places breaks a capacity; best value first within each pass. What finds no further rule
+    keeps its deferral reason.
+
+    Each pass's input is checkpointed: assignment reads its input several times.
+    """
+    routed, unrouted = route(opps, routing, products, organisation, consent)
+    assigned, deferred = assign(routed.localCheckpoint(), staff, organisation)
+    assigned = assigned.localCheckpoint()
+    index = {rule.id: i for i, rule in enumerate(routing.rules)}
+    for _ in range(routing.fallback_passes):
+        retry = deferred.where(F.col("reason").isin(*FALLBACK_REASONS))
+        kept = deferred.where(~F.col("reason").isin(*FALLBACK_REASONS))
+        after = retry.withColumn("_after", lookup(index, F.col("route_id"))).drop("reason")
+        rerouted, stuck = route(after, routing, products, organisation, consent, "_after")
+        left_staff, left_org = remaining(assigned, staff, organisation)
+        more, deferred_again = assign(rerouted.localCheckpoint(), left_staff, left_org)
+        # a prompt with no further rule keeps its first route and the reason it was deferred
+        still = retry.join(stuck.select("customer_id", "product_code"),
+                           ["customer_id", "product_code"], "left_semi")
+        assigned = assigned.unionByName(more).localCheckpoint()
+        deferred = (kept.unionByName(deferred_again).unionByName(still)).localCheckpoint()
+    return assigned, unrouted, deferred
+
+
+def remaining(assigned: DataFrame, staff: DataFrame, organisation: OrganisationConfig
+              ) -> tuple[DataFrame, OrganisationConfig]:
+    """Staff and channel capacities minus what `assigned` already uses."""
+    used = assigned.groupBy("assignee_type", "assignee_id").count().collect()
+    by_person = {r.assignee_id: r["count"] for r in used if r.assignee_type == "staff"}
+    by_channel = assigned.groupBy("channel").count().collect()
+    per_channel = {r.channel: r["count"] for r in by_channel}
+    team = staff_capacity(staff, organisation)
+    left = team.select("staff_id", "role", "org_id", F.lit(True).alias("active"),
+                       (F.col("capacity") - lookup(by_person, F.col("staff_id"), 0))
+                       .cast("int").alias("daily_capacity"))
+    channels = [c.model_copy(update={"daily_capacity": max(
+        0, c.daily_capacity - per_channel.get(c.name, 0))}) if c.daily_capacity is not None
+        else c for c in organisation.channels]
+    return left, organisation.model_copy(update={"channels": channels})
 
 
 def _plan(rule: RouteRule, products: Sequence[Product], organisation: OrganisationConfig

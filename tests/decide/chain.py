@@ -41,8 +41,8 @@ def prompts(day: Day, cfg: Config, organisation=None) -> DataFrame:
     # a job writes gold.opportunities here and reads it back; checkpoints stand in for that,
     # so that Spark does not replay the whole lineage for every branch of assign
     opps = grade.grade(opps, cfg.policy.grading).localCheckpoint()
-    routed, _ = route.route(opps, cfg.routing, products, org, day.consent)
-    assigned, _ = route.assign(routed.localCheckpoint(), day.staff, org)
+    assigned, _, _ = route.route_and_assign(opps, cfg.routing, products, org, day.consent,
+                                            day.staff)
     return build_prompts(assigned, day.business_date, cfg.routing, products,
                          cfg.policy.contact)
 

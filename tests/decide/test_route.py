@@ -6,7 +6,7 @@ import pytest
 from pyspark.sql import functions as F
 
 from crosslink.config import RoutingConfig
-from crosslink.decide.route import assign, route
+from crosslink.decide.route import assign, route, route_and_assign
 from tests.decide.frames import consent, opp, opps, organisation, staff
 
 ROUTING = RoutingConfig.model_validate({
@@ -171,3 +171,36 @@ def test_same_input_same_assignment(spark, config):
                                             config.organisation)[0]
                    .select("customer_id", "assignee_id").collect()) for _ in range(2)]
     assert runs[0] == runs[1]
+
+
+FALLBACK = {
+    "rules": [
+        {"id": "wealth_top", "match": {"category": ["wealth"], "tier": ["A"]},
+         "role": "wealth_advisor", "channel": "branch_rm", "organisation": "own_branch"},
+        {"id": "wealth_rm", "match": {"category": ["wealth"]}, "role": "retail_rm",
+         "channel": "branch_rm", "organisation": "own_branch"},
+        {"id": "catch_all", "role": "default"}],
+    "pitches": [{"en": "Offer {product}.", "zh": "推荐{product}。"}]}
+
+
+def _fallback(spark, config, passes: int) -> dict:
+    routing = RoutingConfig.model_validate({**FALLBACK, "fallback_passes": passes})
+    rows = [opp(c, "wealth_management", tier="A", value=v)
+            for c, v in (("P1", 9.0), ("P2", 8.0), ("P3", 7.0))]
+    people = [{"staff_id": "W1", "role": "wealth_advisor", "daily_capacity": 1},
+              {"staff_id": "S1", "role": "retail_rm", "daily_capacity": 1}]
+    ok, unrouted, deferred = route_and_assign(
+        opps(spark, rows), routing, config.products.products, config.organisation,
+        consent(spark, {c: "all" for c in ("P1", "P2", "P3")}), staff(spark, people))
+    assert unrouted.count() == 0
+    got = {r["customer_id"]: (r["route_id"], r["assignee_id"]) for r in ok.collect()}
+    got.update({r["customer_id"]: r["reason"] for r in deferred.collect()})
+    return got
+
+
+def test_a_prompt_deferred_at_capacity_falls_back_to_the_next_rule_with_room(spark, config):
+    assert _fallback(spark, config, 0) == {"P1": ("wealth_top", "W1"), "P2": "staff_capacity",
+                                           "P3": "staff_capacity"}
+    # the best deferred prompt takes the retail RM's one slot; the other finds no one left
+    assert _fallback(spark, config, 1) == {"P1": ("wealth_top", "W1"), "P2": ("wealth_rm", "S1"),
+                                           "P3": "staff_capacity"}

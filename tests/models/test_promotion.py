@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crosslink.config import PromotionConfig, TrainConfig
+from features.columns import FEATURE_COLUMNS
 from models import promotion, registry
 from models.dataset import Split
 from models.train import log_and_register, train_product
@@ -113,4 +114,4 @@ def test_the_training_run_holds_params_metrics_plots_and_a_signed_model(client, 
     loaded = registry.load_alias(client, "credit_card")
     assert loaded.feature_names[:3] == ("txn_count_30d", "in_cny_30d", "out_cny_30d")
     info = mlflow.models.get_model_info(f"models:/crosslink.credit_card/{loaded.version}")
-    assert info.signature is not None and len(info.signature.inputs.inputs) == 216
+    assert info.signature is not None and len(info.signature.inputs.inputs) == len(FEATURE_COLUMNS)
