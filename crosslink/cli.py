@@ -227,7 +227,7 @@ def cmd_prompt_trail(args, config: Config) -> None:
     from crosslink.feedback.trail import format_trail, prompt_trail
 
     ctx = _context(args, config)
-    print(format_trail(prompt_trail(ctx, args.prompt_id)))
+    print(format_trail(prompt_trail(ctx, args.prompt_id), config.pipeline.timezone))
 
 
 def cmd_scorecard(args, config: Config) -> None:

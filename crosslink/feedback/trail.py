@@ -58,7 +58,15 @@ def _who(role, person, org) -> str:
     return " ".join(x for x in (role or "", person or "", f"({org})" if org else "") if x)
 
 
-def format_trail(trail: Trail) -> str:
+def _local(ts: dt.datetime, timezone: str) -> str:
+    """An event time (Spark's session time zone is UTC) in the bank's time zone."""
+    from zoneinfo import ZoneInfo
+
+    return ts.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def format_trail(trail: Trail, timezone: str = "UTC") -> str:
+    """The trail as text; event times in `timezone` (pipeline.yaml timezone)."""
     from jobs.export import mask_id
 
     if trail.prompt is None:
@@ -70,14 +78,14 @@ def format_trail(trail: Trail) -> str:
              f"  routed by {p['route_id']}: {_who(p['role'], p['assignee_id'], p['org_id'])} via "
              f"{p['channel']}" + (f"; referral path {p['referral_path']}"
                                   if p['referral_path'] else ""),
-             f"  pitch: {p['pitch_en']}", "", "events:"]
+             f"  pitch: {p['pitch_en']}", "", f"events ({timezone}):"]
     if not trail.events:
         lines.append("  (none reported)")
     for e in trail.events:
         actor = _who(e["actor_role"], e["actor_id"], e["actor_org_id"])
         to = (f" -> {_who(e['referred_role'], e['referred_staff_id'], e['referred_org_id'])}"
               if e["referred_staff_id"] else "")
-        lines.append(f"  {e['event_ts']:%Y-%m-%d %H:%M}  {e['event_type']:10s} {actor}{to}"
+        lines.append(f"  {_local(e['event_ts'], timezone)}  {e['event_type']:10s} {actor}{to}"
                      f"   [{e['source']}]")
     if trail.state:
         s = trail.state
