@@ -28,6 +28,23 @@ class JobContext:
     def landing_file(self, file_name: str) -> Path:
         return self.home / "landing" / self.business_date.isoformat() / file_name
 
+    def days_ago(self, days: int) -> dt.date:
+        return self.business_date - dt.timedelta(days=days)
+
+    def between(self, name: str, first: dt.date, last: dt.date | None = None):
+        """Rows of a lake table whose first partition column lies in [first, last] (last: the
+        business date unless given); an absent table is an empty frame of its schema."""
+        from pyspark.sql import functions as F
+
+        from crosslink.tables import table
+
+        spec = table(name)
+        if not self.lake.exists(name):
+            return self.spark.createDataFrame([], spec.ddl)
+        column = F.col(spec.partition_by[0])
+        return self.lake.read(name).where(
+            column.between(F.lit(first), F.lit(last or self.business_date)))
+
     def partition(self, name: str, day: dt.date | None = None, required: bool = False):
         """One date's rows of a lake table (the business date unless given), by its first
         partition column. An absent table is an empty frame of its schema, or, when the job

@@ -10,10 +10,7 @@ Every table passes its quality gate before any of them is written.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
 
 from crosslink import conform, linkage, quality
 from crosslink.context import JobContext, run_for_date
@@ -46,13 +43,9 @@ def build_transactions(ctx: JobContext, customers: DataFrame, holdings: DataFram
 def build_links(ctx: JobContext, today_txns: DataFrame, customers: DataFrame) -> DataFrame:
     """Today's transactions (not yet written) plus the stored ones of the look-back window."""
     cfg = ctx.config.pipeline
-    first = ctx.business_date - dt.timedelta(days=cfg.linkage.lookback_days - 1)
-    window = today_txns
-    if ctx.lake.exists("silver.transactions"):
-        earlier = ctx.lake.read("silver.transactions").where(
-            F.col("business_date").between(F.lit(first), F.lit(ctx.business_date))
-            & (F.col("business_date") != F.lit(ctx.business_date)))
-        window = earlier.unionByName(today_txns)
+    earlier = ctx.between("silver.transactions", ctx.days_ago(cfg.linkage.lookback_days - 1),
+                          ctx.days_ago(1))
+    window = earlier.unionByName(today_txns)
     inferred = linkage.infer_links(window, customers, cfg.linkage, cfg.conform)
     crm = _bronze(ctx, "crm_links")
     return linkage.combine_links(crm, inferred, ctx.business_date)

@@ -20,7 +20,6 @@ perf.credit_ledger, and the period's scorecards → perf.scorecards.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from pyspark.sql import DataFrame
@@ -30,7 +29,7 @@ from crosslink.config import ROLES
 from crosslink.context import JobContext, run_for_date
 from crosslink.credit import attribution, ledger, scorecard, split
 from crosslink.feedback import workflow
-from jobs.feedback import EVENTS, PROMPTS, recent
+from jobs.feedback import EVENTS, PROMPTS
 
 SCORECARDS = "perf.scorecards"
 TOUCH_EVENTS = ("contacted",)     # a prompt reaches the customer: staff contact, offer opened
@@ -76,12 +75,11 @@ def build_ledger(ctx: JobContext, result: CreditResult) -> DataFrame:
     result.config_version = version
     before = credited_before(ctx).localCheckpoint()
     sales = ledger.new_sales(ctx.partition("silver.holdings", required=True),
-                             ctx.business_date - dt.timedelta(days=window), before)
+                             ctx.days_ago(window), before)
     sales = sales.localCheckpoint()
-    days = window + cfg.policy.contact.prompt_ttl_days + 7
-    prompts = recent(ctx, PROMPTS, "business_date", days)
-    events = recent(ctx, EVENTS, "event_date", days, include_today=True)
-    events = events.localCheckpoint()
+    first = ctx.days_ago(window + cfg.policy.contact.prompt_ttl_days + 7)
+    prompts = ctx.between(PROMPTS, first, ctx.days_ago(1))
+    events = ctx.between(EVENTS, first).localCheckpoint()
     offerable = [p.code for p in products if p.offerable]
     attributed = attribution.attribute(
         sales.where(F.col("product_code").isin(*offerable)), touched_prompts(prompts, events),
@@ -89,7 +87,7 @@ def build_ledger(ctx: JobContext, result: CreditResult) -> DataFrame:
     people = workflow.participants(events)
     credited = split.credit(attributed, prompts, people, products, cfg.credit, version)
     linked = ledger.linked_rows(credited, attributed, people, prompts, events)
-    counter = recent(ctx, "bronze.counter_txn", "business_date", window, include_today=True)
+    counter = ctx.between("bronze.counter_txn", ctx.days_ago(window))
     base = ledger.base_rows(sales, ctx.partition("silver.customers"), ctx.partition("silver.staff"),
                             counter, products, version)
     rows = ledger.partition_rows(linked, base, ctx.business_date).localCheckpoint()
@@ -97,9 +95,7 @@ def build_ledger(ctx: JobContext, result: CreditResult) -> DataFrame:
     if problems:
         raise ledger.LedgerError(f"credit ledger for {ctx.business_date} refused: "
                                  + "; ".join(problems))
-    result.sales = sales.count()
-    result.linked_sales = attributed.count()
-    result.base_sales = rows.where("credit_type = 'base'").select("sale_id").distinct().count()
+    result.sales, result.linked_sales = sales.count(), attributed.count()
     return rows
 
 
@@ -128,8 +124,9 @@ def run(ctx: JobContext) -> CreditResult:
     with ctx.run_log.step("credit") as rec:
         rows = build_ledger(ctx, result)
         ctx.lake.replace(rows, ledger.LEDGER, {"business_date": ctx.business_date})
-        stats = rows.agg(F.count(F.lit(1)).alias("n"), F.sum("points").alias("p")).first()
-        result.rows, result.points = stats["n"], stats["p"] or 0.0
+        stats = rows.agg(F.count(F.lit(1)), F.sum("points"), F.countDistinct(
+            F.when(F.col("credit_type") == "base", F.col("sale_id")))).first()
+        result.rows, result.points, result.base_sales = stats[0], stats[1] or 0.0, stats[2]
         cards = build_scorecards(ctx, result)
         ctx.lake.replace(cards, SCORECARDS, {"period": result.period})
         result.scorecards = cards.count()

@@ -22,7 +22,6 @@ first of them with `--full`, so that their windows pick the change up.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -36,10 +35,6 @@ from features.columns import BALANCE_TREND_DAYS, LONG_WINDOW, PRODUCT_CODES, WIN
 DAILY, WINDOWS_TABLE, FEATURES = ("gold.customer_daily", "gold.customer_windows",
                                   "gold.customer_features")
 EVENTS = "feedback.prompt_events"
-
-
-def _days_before(ctx: JobContext, days: int) -> dt.date:
-    return ctx.business_date - dt.timedelta(days=days)
 
 
 def check_catalogue(ctx: JobContext) -> None:
@@ -59,20 +54,16 @@ def build_daily(ctx: JobContext, customers: DataFrame) -> DataFrame:
 
 def _stored_window(ctx: JobContext) -> DataFrame:
     """Stored daily rows of the longest window before today (today's are not yet written)."""
-    if not ctx.lake.exists(DAILY):
-        return ctx.spark.createDataFrame([], table(DAILY).ddl)
-    first = _days_before(ctx, LONG_WINDOW - 1)
-    return ctx.lake.read(DAILY).where(
-        F.col("business_date").between(F.lit(first), F.lit(_days_before(ctx, 1))))
+    return ctx.between(DAILY, ctx.days_ago(LONG_WINDOW - 1), ctx.days_ago(1))
 
 
 def build_windows(ctx: JobContext, today: DataFrame, full: bool) -> tuple[DataFrame, str]:
     """(gold.customer_windows rows of the date, "incremental" or "full")."""
-    previous = None if full else ctx.partition(WINDOWS_TABLE, _days_before(ctx, 1))
+    previous = None if full else ctx.partition(WINDOWS_TABLE, ctx.days_ago(1))
     if previous is None or previous.isEmpty():
         window = _stored_window(ctx).unionByName(today)
         return rollup.full_windows(window, ctx.business_date), "full"
-    leaving = {w: ctx.partition(DAILY, _days_before(ctx, w)) for w in WINDOWS}
+    leaving = {w: ctx.partition(DAILY, ctx.days_ago(w)) for w in WINDOWS}
     return rollup.slide_windows(previous, today, leaving, ctx.business_date), "incremental"
 
 
@@ -80,7 +71,7 @@ def build_features(ctx: JobContext, customers: DataFrame, windows: DataFrame) ->
     day = ctx.business_date
     holdings = snapshot.holding_features(
         ctx.partition("silver.holdings", day),
-        ctx.partition("silver.holdings", _days_before(ctx, BALANCE_TREND_DAYS)))
+        ctx.partition("silver.holdings", ctx.days_ago(BALANCE_TREND_DAYS)))
     links = linkage.link_features(ctx.partition("silver.party_links", day), customers,
                                   holdings)
     attributes = snapshot.customer_attributes(customers)
@@ -92,9 +83,7 @@ def prompt_outcomes(ctx: JobContext) -> DataFrame | None:
     """Outcome counts of the long window from feedback.prompt_events (None: no events yet)."""
     if not ctx.lake.exists(EVENTS):
         return None
-    first = _days_before(ctx, LONG_WINDOW - 1)
-    events = ctx.lake.read(EVENTS).where(
-        F.col("event_date").between(F.lit(first), F.lit(ctx.business_date)))
+    events = ctx.between(EVENTS, ctx.days_ago(LONG_WINDOW - 1))
     return feedback.outcome_features(events, ctx.business_date)
 
 

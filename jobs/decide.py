@@ -62,11 +62,11 @@ def history(ctx: JobContext) -> DataFrame:
     """Earlier prompts of the look-back window with their workflow state as of the day before
     (`crosslink.feedback.workflow`: a lost prompt is a decline, a won or expired one closed;
     without feedback a prompt stays open until its expiry)."""
-    from jobs.feedback import EVENTS, recent
+    from jobs.feedback import EVENTS
 
-    days = history_days(ctx)
-    prompts = recent(ctx, PROMPTS, "business_date", days)
-    events = recent(ctx, EVENTS, "event_date", days)
+    first, yesterday = ctx.days_ago(history_days(ctx)), ctx.days_ago(1)
+    prompts = ctx.between(PROMPTS, first, yesterday)
+    events = ctx.between(EVENTS, first, yesterday)
     states = workflow.status(prompts, events, ctx.business_date - dt.timedelta(1))
     return workflow.policy_history(states)
 

@@ -21,9 +21,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
-
 from crosslink.context import JobContext, run_for_date
 from crosslink.feedback import events as fb_events
 from crosslink.feedback import workflow
@@ -52,22 +49,6 @@ def lookback_days(ctx: JobContext) -> int:
     return ctx.config.policy.contact.prompt_ttl_days + 7
 
 
-def recent(ctx: JobContext, name: str, column: str, days: int,
-           include_today: bool = False) -> DataFrame:
-    """Rows of a table whose `column` lies in the `days` before the business date."""
-    from crosslink.tables import table
-
-    if not ctx.lake.exists(name):
-        return ctx.spark.createDataFrame([], table(name).ddl)
-    last = ctx.business_date if include_today else ctx.business_date - dt.timedelta(1)
-    first = ctx.business_date - dt.timedelta(days=days)
-    return ctx.lake.read(name).where(F.col(column).between(F.lit(first), F.lit(last)))
-
-
-def latest_staff(ctx: JobContext) -> DataFrame:
-    return ctx.partition("silver.staff")
-
-
 def run(ctx: JobContext) -> FeedbackResult:
     result = FeedbackResult()
     quarantined: list = []
@@ -90,10 +71,10 @@ def run(ctx: JobContext) -> FeedbackResult:
 def conform_events(ctx: JobContext, result: FeedbackResult, quarantined: list) -> None:
     day = {"business_date": ctx.business_date}
     bronze = [ctx.lake.read(f"bronze.{s}", where=day) for s in FEEDBACK_SOURCES]
-    unified = fb_events.unified(*bronze, latest_staff(ctx))
-    days = lookback_days(ctx)
-    prompts = recent(ctx, PROMPTS, "business_date", days)
-    earlier = recent(ctx, EVENTS, "event_date", days).select("event_id")
+    unified = fb_events.unified(*bronze, ctx.partition("silver.staff"))
+    first, yesterday = ctx.days_ago(lookback_days(ctx)), ctx.days_ago(1)
+    prompts = ctx.between(PROMPTS, first, yesterday)
+    earlier = ctx.between(EVENTS, first, yesterday).select("event_id")
     checked = fb_events.checked(unified, prompts, earlier).localCheckpoint()
     ingested_at = dt.datetime.now(dt.UTC)
     rejected = fb_events.rejected(checked, ingested_at).localCheckpoint()
@@ -107,8 +88,8 @@ def conform_events(ctx: JobContext, result: FeedbackResult, quarantined: list) -
 def track(ctx: JobContext, result: FeedbackResult) -> None:
     """The workflow state of every prompt of the look-back, as of the date."""
     days = lookback_days(ctx)
-    prompts = recent(ctx, PROMPTS, "business_date", days)
-    seen = recent(ctx, EVENTS, "event_date", days + 1, include_today=True)
+    prompts = ctx.between(PROMPTS, ctx.days_ago(days), ctx.days_ago(1))
+    seen = ctx.between(EVENTS, ctx.days_ago(days + 1))
     states = workflow.status(prompts, seen, ctx.business_date).localCheckpoint()
     ctx.lake.replace(states, STATUS, {"snapshot_date": ctx.business_date})
     result.states = {r["status"]: r["count"] for r in states.groupBy("status").count().collect()}
