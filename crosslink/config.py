@@ -351,7 +351,8 @@ class TrainConfig(_Strict):
     min_holdout_positives: int = Field(default=20, ge=1)
     suitable_only: bool = False      # learn only from pairs the policy would let us offer
     num_boost_round: int = Field(default=300, ge=1)
-    early_stopping_rounds: int = Field(default=30, ge=1)  # on the last training date
+    early_stopping_rounds: int = Field(default=30, ge=1)
+    early_stopping_share: float = Field(default=0.2, gt=0, lt=1)  # of customers watched
     seed: int = 7
     params: dict[str, float | int | str] = {}   # XGBoost booster parameters
 

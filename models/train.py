@@ -1,11 +1,12 @@
 """Train one product's challenger: fit, evaluate on the holdout, log and register in MLflow.
 
-Early stopping watches the last training date (never the holdout); the model is then refit
-on every training date with the number of trees it found. Everything a reviewer needs is on
-the MLflow run: parameters (dates, horizon, sizes, booster parameters), holdout metrics (and
-the oracle AUC on generated data), the model with its signature, and the gain/lift, feature
-importance and calibration charts. The version registered as `crosslink.<product>` gets the
-alias `challenger`; whether it becomes champion is `models.promotion`'s decision.
+Early stopping watches a held-out share of the training customers (never the holdout); the
+model is then refit on all of them with the number of trees it found. Everything a reviewer
+needs is on the MLflow run: parameters (dates, horizon, sizes, booster parameters), holdout
+metrics (and the oracle AUC on generated data), the model with its signature, and the
+gain/lift, feature importance and calibration charts. The version registered as
+`crosslink.<product>` gets the alias `challenger`; whether it becomes champion is
+`models.promotion`'s decision.
 """
 
 from __future__ import annotations
@@ -55,30 +56,38 @@ def _dmatrix(matrix: Matrix, part: ProductRows):
                        feature_names=list(matrix.columns))
 
 
-def _last_date_split(part: ProductRows) -> tuple[ProductRows, ProductRows] | None:
-    """(earlier dates, last date) of a training set, or None with a single date."""
-    dates = part.keys["snapshot_date"]
-    last = dates.max()
-    if dates.nunique() < 2:
-        return None
-    early, late = (dates < last).to_numpy(), (dates == last).to_numpy()
+def _validation_split(part: ProductRows, share: float,
+                      seed: int) -> tuple[ProductRows, ProductRows] | None:
+    """(fitting customers, watching customers): a stable `share` of the training customers,
+    with all their dates, watches early stopping. Customers, not a later date: the same
+    customer a day later has nearly the same features and, the label windows overlapping,
+    mostly the same label, so a later date of the fitting customers rewards memorising them.
+    None when either side would have no positive to learn from or to watch."""
+    import pandas as pd
+
+    salted = part.keys["customer_id"].astype(str) + f"/{seed}"
+    bucket = pd.util.hash_pandas_object(salted, index=False).to_numpy() % 10_000
+    watch = bucket < int(share * 10_000)
 
     def take(mask):
         return ProductRows(part.rows[mask], part.label[mask],
                            part.keys[mask].reset_index(drop=True))
 
-    return take(early), take(late)
+    fitting, watching = take(~watch), take(watch)
+    if fitting.positives == 0 or watching.positives == 0:
+        return None
+    return fitting, watching
 
 
 def fit(matrix: Matrix, train: ProductRows, cfg: TrainConfig):
-    """(booster, number of trees): early-stopped on the last training date, refit on all."""
+    """(booster, number of trees): early-stopped on held-out customers, refit on all."""
     import xgboost as xgb
 
     rounds = cfg.num_boost_round
-    halves = _last_date_split(train)
-    if halves is not None and halves[1].positives > 0 and halves[0].positives > 0:
+    halves = _validation_split(train, cfg.early_stopping_share, cfg.seed)
+    if halves is not None:
         probe = xgb.train(_params(cfg), _dmatrix(matrix, halves[0]), cfg.num_boost_round,
-                          evals=[(_dmatrix(matrix, halves[1]), "last_train_date")],
+                          evals=[(_dmatrix(matrix, halves[1]), "held_out_customers")],
                           early_stopping_rounds=cfg.early_stopping_rounds, verbose_eval=False)
         rounds = probe.best_iteration + 1
     booster = xgb.train(_params(cfg), _dmatrix(matrix, train), rounds, verbose_eval=False)

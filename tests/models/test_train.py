@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from crosslink.config import TrainConfig
-from models.train import TooFewPositives, train_product
+from models.train import TooFewPositives, _validation_split, train_product
 from tests.models.synthetic import SIGNAL, known_answer
 
 
@@ -28,6 +28,28 @@ def test_the_signal_features_lead_the_importance(trained):
 
 def test_early_stopping_picks_fewer_trees_than_the_cap(trained, config):
     assert 1 <= trained.best_rounds < config.models.train.num_boost_round
+
+
+def test_early_stopping_watches_held_out_customers_on_every_date():
+    import pandas as pd
+
+    from models.dataset import ProductRows
+
+    days = ["2026-03-01", "2026-03-02", "2026-03-03"]
+    keys = pd.DataFrame({"snapshot_date": np.repeat(days, 1000),
+                         "customer_id": [f"P{i:04d}" for i in range(1000)] * 3})
+    label = np.tile(np.arange(1000) % 10 == 0, 3).astype(np.int8)
+    part = ProductRows(np.arange(3000), label, keys)
+    fitting, watching = _validation_split(part, share=0.2, seed=7)
+    fit_ids, watch_ids = set(fitting.keys["customer_id"]), set(watching.keys["customer_id"])
+    assert not fit_ids & watch_ids                              # nobody on both sides
+    assert len(fitting.rows) + len(watching.rows) == 3000        # nobody lost
+    assert 150 < len(watch_ids) < 250                            # about the share
+    assert watching.keys.groupby("customer_id").size().eq(3).all()   # all their dates
+    again = _validation_split(part, share=0.2, seed=7)[1]
+    other = _validation_split(part, share=0.2, seed=8)[1]
+    assert list(again.rows) == list(watching.rows)               # stable
+    assert list(other.rows) != list(watching.rows)               # the seed salts it
 
 
 def test_too_few_positives_skips_the_product():
