@@ -101,16 +101,22 @@ def oracle_config(config: Config, objective: str = "value") -> Config:
     return config.model_copy(update={"products": products, "policy": policy})
 
 
-def expected(prompts: DataFrame, accept: DataFrame, config: Config) -> dict[str, float]:
+def expected(prompts: DataFrame, accept: DataFrame, config: Config) -> dict:
     """prompts, expected accepted offers and expected value (p_accept x points x campaign
-    weight, as the configured arbitration weighs them) of a prompt list."""
+    weight, as the configured arbitration weighs them) of a prompt list, and its prompts and
+    expected value per role (where the list spends each role's capacity)."""
     from crosslink.decide import arbitrate
 
-    scored = (prompts.select("customer_id", "product_code")
+    scored = (prompts.select("customer_id", "product_code", "role")
               .join(accept, ["customer_id", "product_code"], "left")
-              .select("product_code", F.coalesce("p_accept", F.lit(0.0)).alias("propensity")))
+              .select("role", "product_code",
+                      F.coalesce("p_accept", F.lit(0.0)).alias("propensity")))
     valued = arbitrate.value(scored, config.products.products, config.policy.arbitration)
-    row = valued.agg(F.count(F.lit(1)).alias("n"), F.sum("propensity").alias("accepts"),
-                     F.sum("value").alias("value")).first()
-    return {"prompts": int(row["n"]), "expected_accepts": float(row["accepts"] or 0.0),
-            "expected_value": float(row["value"] or 0.0)}
+    per_role = valued.groupBy("role").agg(F.count(F.lit(1)).alias("n"),
+                                          F.sum("propensity").alias("accepts"),
+                                          F.sum("value").alias("value")).collect()
+    return {"prompts": sum(int(r["n"]) for r in per_role),
+            "expected_accepts": float(sum(r["accepts"] for r in per_role)),
+            "expected_value": float(sum(r["value"] for r in per_role)),
+            "by_role": {r["role"]: {"prompts": int(r["n"]), "expected_value": float(r["value"])}
+                        for r in sorted(per_role, key=lambda r: r["role"] or "")}}

@@ -11,10 +11,11 @@ figures are, to `reports/<date>/evaluation.json`, and a row of ops.runs (step `e
 same engine and the bank's own value function (probability x points x campaign weight), fed
 the true probabilities; the headline ratio is on expected value, what the engine maximises.
 `--objective accepts`: the oracle's value is the true probability alone. Through the same
-engine that is *not* an upper bound on accepted offers: routing depends on the tier, so the
-likeliest e-channel bindings become tier A, go to tellers and lobby managers and are deferred
-when their capacity is full, instead of filling the electronic channels (no fallback route on
-deferral yet). Both measures and both ratios are printed either way.
+engine that is *not* an upper bound on accepted offers: the engine is greedy and routing
+depends on the tier, so the likeliest e-channel bindings become tier A and take tellers' and
+lobby managers' capacity (a deferred prompt falls back to the next matching rule only
+`routing.fallback_passes` times). Both measures and both ratios are printed either way, and
+each variant's prompts and expected value per role (where it spends the capacity).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class VariantResult:
     expected_accepts: float
     expected_value: float
     violations: int             # invariants broken (policy, capacity, suitability, ids): 0
+    by_role: dict = dataclasses.field(default_factory=dict)  # role: prompts, expected value
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,19 @@ class Evaluation:
                   "pipeline / random: {:.2f}x".format(self.ratio("pipeline", "oracle"),
                                                        self.ratio("pipeline", "rules_only"),
                                                        self.ratio("pipeline", "random"))]
-        return "\n".join(lines)
+        return "\n".join(lines + ["", *self.describe_roles()])
+
+    def describe_roles(self) -> list[str]:
+        """Prompts and expected value per role: where each variant spends the capacity."""
+        roles = sorted({role for r in self.results for role in r.by_role})
+        lines = ["prompts (expected value) per role:",
+                 f"{'role':18s}" + "".join(f"{r.variant:>20s}" for r in self.results)]
+        for role in roles:
+            cells = [r.by_role.get(role, {"prompts": 0, "expected_value": 0.0})
+                     for r in self.results]
+            lines.append(f"{role:18s}" + "".join(
+                f"{c['prompts']:>10,} ({c['expected_value']:>7.1f})" for c in cells))
+        return lines
 
 
 def _truth(ctx: JobContext, name: str) -> DataFrame:

@@ -38,9 +38,10 @@ def test_acceptance_is_opening_within_the_prompt_life(accept):
 
 
 def test_expected_sums_acceptance_and_weighs_value_like_arbitration(spark, accept, config):
-    prompts = spark.createDataFrame([("P1", "credit_card"), ("P3", "credit_card"),
-                                     ("P9", "credit_card")],          # not in the truth: 0
-                                    "customer_id string, product_code string")
+    prompts = spark.createDataFrame([("P1", "credit_card", "teller"),
+                                     ("P3", "credit_card", "electronic"),
+                                     ("P9", "credit_card", "teller")],  # not in the truth: 0
+                                    "customer_id string, product_code string, role string")
     got = evaluation.expected(prompts, accept, config)
     p1, p3 = 1 - 0.99 ** 7, 1 - 0.9 ** 7
     points = next(p.points for p in config.products.products if p.code == "credit_card")
@@ -49,6 +50,9 @@ def test_expected_sums_acceptance_and_weighs_value_like_arbitration(spark, accep
     assert got["prompts"] == 3
     assert got["expected_accepts"] == pytest.approx(p1 + p3)
     assert got["expected_value"] == pytest.approx((p1 + p3) * points * weight)
+    assert got["by_role"]["teller"]["prompts"] == 2
+    assert got["by_role"]["teller"]["expected_value"] == pytest.approx(p1 * points * weight)
+    assert got["by_role"]["electronic"]["expected_value"] == pytest.approx(p3 * points * weight)
 
 
 def test_random_scores_are_uniform_reproducible_and_seeded(spark):
