@@ -117,7 +117,7 @@ def report(config, spark, days, rerun: int) -> None:
     if not linked.empty:
         won = linked.sort_values(["business_date", "sale_id"]).iloc[-1]["prompt_id"]
         print("\n$ crosslink prompt-trail " + won)
-        print(format_trail(prompt_trail(ctx, won)))
+        print(format_trail(prompt_trail(ctx, won), config.pipeline.timezone))
     period = f"{days[-1]:%Y-%m}"
     print(f"\n$ crosslink scorecard --period {period}")
     print(show_scorecards(ctx, period, limit=25))
