@@ -57,7 +57,7 @@ def run(ctx: JobContext, products: list[str] | None = None) -> list[promotion.De
                 raise ValueError(f"{registry.model_name(product)} v{version}: its holdout "
                                  f"{split.holdout} is no longer in the lake")
             decisions.append(promotion.gate(client, product, version,
-                                            data.matrix.values[holdout.rows], holdout.label,
+                                            data.matrix.frame(holdout.rows), holdout.label,
                                             ctx.config.models.promotion))
         promotions.write_record(ctx.home, ctx.business_date, decisions)
         rec.rows_written = sum(d.promoted for d in decisions)

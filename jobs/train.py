@@ -107,7 +107,7 @@ def train_one(ctx: JobContext, client, data: dataset.TrainingSet, product: str,
                                lineage)
     decision = None
     if promote:
-        decision = promotion.gate(client, product, version, data.matrix.values[holdout.rows],
+        decision = promotion.gate(client, product, version, data.matrix.frame(holdout.rows),
                                   holdout.label, cfg.promotion, trained.holdout_scores)
     return Outcome(product, version, trained.metrics, decision)
 

@@ -12,11 +12,15 @@ scientist's overrides; they are logged the same way.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crosslink.config import PromotionConfig
 from models import metrics, registry
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DECISION_TAG = "promotion_decision"
 
@@ -80,19 +84,19 @@ def log_decision(client, decision: Decision, challenger: dict[str, float],
                                  f"{outcome}: {decision.reason}")
 
 
-def gate(client, product: str, challenger_version: int, holdout_x: np.ndarray,
+def gate(client, product: str, challenger_version: int, holdout_x: pd.DataFrame,
          holdout_y: np.ndarray, cfg: PromotionConfig,
          challenger_scores: np.ndarray | None = None) -> Decision:
-    """Score challenger and champion on the same holdout, decide, log, move the alias."""
-    challenger_model = None
+    """Score challenger and champion on the same holdout (a frame of named feature columns:
+    each model reads its own), decide, log, move the alias."""
     if challenger_scores is None:
-        challenger_model = registry.load_version(client, product, challenger_version)
-        challenger_scores = challenger_model.booster.inplace_predict(holdout_x)
+        challenger = registry.load_version(client, product, challenger_version)
+        challenger_scores = challenger.predict(holdout_x)
     found = metrics.evaluate(holdout_y, challenger_scores)
     champion = registry.load_alias(client, product, registry.CHAMPION)
     incumbent = None
     if champion is not None:
-        incumbent = metrics.evaluate(holdout_y, champion.booster.inplace_predict(holdout_x))
+        incumbent = metrics.evaluate(holdout_y, champion.predict(holdout_x))
     decision = decide(product, challenger_version, found,
                       champion.version if champion else None, incumbent, cfg)
     log_decision(client, decision, found, incumbent)

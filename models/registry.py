@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 EXPERIMENT = "crosslink.propensity"          # one run per trained model
 PROMOTION_EXPERIMENT = "crosslink.promotion"  # one run per promotion decision
 CHAMPION, CHALLENGER = "champion", "challenger"
@@ -80,6 +82,17 @@ class LoadedModel:
     booster: object                 # xgboost.Booster
     feature_names: tuple[str, ...]
     run_id: str
+
+    def predict(self, frame) -> np.ndarray:
+        """Probabilities for a feature frame (columns named as the table's), read in the
+        model's own feature order: a champion trained before a feature was added is judged
+        on the features it knows."""
+        names = list(self.feature_names) or list(frame.columns)
+        missing = [c for c in names if c not in frame.columns]
+        if missing:
+            raise ValueError(f"{self.name} v{self.version} reads features the frame lacks: "
+                             f"{missing}")
+        return self.booster.inplace_predict(frame[names].to_numpy(dtype=np.float32))
 
 
 def load_version(client, product: str, version: int) -> LoadedModel:

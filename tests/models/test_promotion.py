@@ -60,7 +60,7 @@ def _register(client, data, cfg: TrainConfig, signal_scale: float = 1.0) -> tupl
 
 def _gate(client, data, version, trained):
     matrix, _, holdout, _ = data
-    return promotion.gate(client, "credit_card", version, matrix.values[holdout.rows],
+    return promotion.gate(client, "credit_card", version, matrix.frame(holdout.rows),
                           holdout.label, CFG, trained.holdout_scores)
 
 
@@ -115,3 +115,27 @@ def test_the_training_run_holds_params_metrics_plots_and_a_signed_model(client, 
     assert loaded.feature_names[:3] == ("txn_count_30d", "in_cny_30d", "out_cny_30d")
     info = mlflow.models.get_model_info(f"models:/crosslink.credit_card/{loaded.version}")
     assert info.signature is not None and len(info.signature.inputs.inputs) == len(FEATURE_COLUMNS)
+
+
+def test_a_champion_from_before_a_feature_was_added_is_judged_on_its_own_features(client,
+                                                                                  data):
+    from features.columns import FEEDBACK_COLUMNS
+    from models.dataset import Matrix
+
+    matrix, train, holdout, truth = data
+    known = len(FEATURE_COLUMNS) - len(FEEDBACK_COLUMNS)       # the columns before them
+    older = Matrix(matrix.keys, matrix.values[:, :known], FEATURE_COLUMNS[:known])
+    cfg = TrainConfig(min_train_positives=1, min_holdout_positives=1)
+    split = Split(DATES[:-1], DATES[-1:], 30)
+    old = train_product("mortgage", older, train, holdout, cfg, truth)
+    v1 = log_and_register(client, old, older, holdout, split, cfg, {"test": "older"})
+    promotion.promote_by_hand(client, "mortgage", v1, "the champion of last month")
+    assert len(registry.load_alias(client, "mortgage").feature_names) == known
+
+    new = train_product("mortgage", matrix, train, holdout, cfg, truth)
+    v2 = log_and_register(client, new, matrix, holdout, split, cfg, {"test": "newer"})
+    decision = promotion.gate(client, "mortgage", v2, matrix.frame(holdout.rows),
+                              holdout.label, CFG)          # the challenger is loaded too
+    assert decision.champion_version == v1
+    assert decision.champion_value == pytest.approx(old.metrics["auc"])
+    assert decision.challenger_value == pytest.approx(new.metrics["auc"])
