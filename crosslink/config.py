@@ -580,6 +580,7 @@ class CampaignWeights(_Strict):
 class ArbitrationConfig(_Strict):
     top_k_per_customer: int = Field(ge=1)
     min_model_propensity: float = Field(default=0.0, ge=0, le=1)
+    rule_with_model: Literal["max", "model"] = "max"   # decide/combine.py
     campaign_weights: CampaignWeights = CampaignWeights()
 
 

@@ -101,8 +101,10 @@ def find_candidates(ctx: JobContext, data: Inputs) -> DataFrame:
     """Active-list rule hits and model scores combined: one row per customer x product."""
     cfg = ctx.config
     hits = rules_mod.rule_hits(data.features, cfg.rules)
-    return combine.opportunities(hits, data.scores, min_model_propensity=cfg.policy.arbitration
-                                 .min_model_propensity)
+    arbitration = cfg.policy.arbitration
+    return combine.opportunities(hits, data.scores,
+                                 min_model_propensity=arbitration.min_model_propensity,
+                                 rule_with_model=arbitration.rule_with_model)
 
 
 def decide(ctx: JobContext, data: Inputs, result: DecideResult,

@@ -13,8 +13,10 @@ several branches, and an unpersisted chain is replayed from the features for eac
 The nightly order, with the config each step reads:
 
     hits = rules.rule_hits(features, cfg.rules)
+    arbitration = cfg.policy.arbitration
     opps = combine.opportunities(hits, scores,
-                                 min_model_propensity=cfg.policy.arbitration.min_model_propensity)
+                                 min_model_propensity=arbitration.min_model_propensity,
+                                 rule_with_model=arbitration.rule_with_model)
     held = eligibility.held_pairs(features)
     opps, not_eligible = eligibility.eligibility(opps, customers, held, products,
                                                  cfg.policy.eligibility)

@@ -1,9 +1,11 @@
 """One opportunity per customer x product from active-list hits and model scores.
 
 Propensity: the model's calibrated score when a model scored the pair; a rule's configured
-confidence when only rules found it; when both did, the larger of the two. A rule is an
-explicit business judgement that the pair is worth a prompt at least as much as its confidence
-says, so a weak score never buries it; a strong score is never capped by it.
+confidence when only rules found it. When both did, policy.yaml `arbitration.rule_with_model`
+decides: `max`, the larger of the two (a rule is an explicit business judgement that the pair
+is worth a prompt at least as much as its confidence says, so a weak score never buries it);
+`model`, the model's score (the model sees the rule's evidence among its features and is
+calibrated on openings; the rule still keeps the pair and gives its phrase).
 
 Evidence: the phrases of the rules that fired (best confidence first, then rule id), then the
 model's reasons in order of contribution, duplicates (same English and Chinese phrase) removed.
@@ -31,7 +33,7 @@ def model_source(model_name: F.Column, model_version: F.Column) -> F.Column:
 
 
 def opportunities(hits: DataFrame, scores: DataFrame | None = None, *,
-                  min_model_propensity: float = 0.0) -> DataFrame:
+                  min_model_propensity: float = 0.0, rule_with_model: str = "max") -> DataFrame:
     """Rule hits and model scores merged into one row per (snapshot_date, customer, product).
 
     `hits`: `rules.rule_hits` output. `scores`: gold.propensity_scores rows (snapshot_date,
@@ -48,6 +50,8 @@ def opportunities(hits: DataFrame, scores: DataFrame | None = None, *,
       model_name, model_version, model_propensity (null when no model scored it);
       propensity — see the module doc; evidence / evidence_zh — aligned phrase arrays.
     """
+    if rule_with_model not in ("max", "model"):
+        raise ValueError(f"rule_with_model must be max or model, not {rule_with_model!r}")
     require(hits.columns, ("snapshot_date", "customer_id", "customer_type", "product_code",
                            "rule_id", "kind", "confidence", "evidence_en", "evidence_zh",
                            "owner_role"), "opportunities(hits)")
@@ -86,7 +90,8 @@ def opportunities(hits: DataFrame, scores: DataFrame | None = None, *,
         .otherwise(rule_ids).alias("sources"),
         rule_ids.alias("rule_ids"), "owner_role", "rule_confidence", "model_name",
         "model_version", "model_propensity",
-        F.greatest("model_propensity", "rule_confidence").alias("propensity"),
+        (F.greatest("model_propensity", "rule_confidence") if rule_with_model == "max"
+         else F.coalesce("model_propensity", "rule_confidence")).alias("propensity"),
         F.transform(phrases, lambda p: p["en"]).alias("evidence"),
         F.transform(phrases, lambda p: p["zh"]).alias("evidence_zh"),
     ).select(*OPPORTUNITY_COLUMNS)

@@ -77,6 +77,18 @@ def test_both_keep_the_larger_of_score_and_confidence(combined):
     assert (r["model_propensity"], r["rule_confidence"], r["model_version"]) == (0.3, 0.12, 2)
 
 
+def test_rule_with_model_set_to_model_takes_the_models_score(spark):
+    hits = spark.createDataFrame(HITS, HIT_DDL)
+    scores = spark.createDataFrame(SCORES, table("gold.propensity_scores").ddl)
+    out = opportunities(hits, scores, min_model_propensity=0.02, rule_with_model="model")
+    got = {(r["customer_id"], r["product_code"]): r["propensity"] for r in out.collect()}
+    assert got[("P2", "wealth_management")] == 0.05      # the model's, below the rule's 0.2
+    assert got[("P1", "wealth_management")] == 0.3
+    assert got[("P1", "credit_card")] == 0.15            # no model: the rule's confidence
+    with pytest.raises(ValueError, match="rule_with_model"):
+        opportunities(hits, scores, rule_with_model="mean")
+
+
 def test_evidence_rules_first_then_reasons_without_duplicates(combined):
     r = combined[("P1", "wealth_management")]
     assert r["evidence"] == ["idle money", "large balance"]
