@@ -354,6 +354,8 @@ class TrainConfig(_Strict):
     early_stopping_rounds: int = Field(default=30, ge=1)
     early_stopping_share: float = Field(default=0.2, gt=0, lt=1)  # of customers watched
     seed: int = 7
+    # Platt-scale on the holdout and fold it into the trees (models/calibration.py)
+    calibrate: bool = True
     params: dict[str, float | int | str] = {}   # XGBoost booster parameters
 
 
@@ -580,7 +582,7 @@ class CampaignWeights(_Strict):
 class ArbitrationConfig(_Strict):
     top_k_per_customer: int = Field(ge=1)
     min_model_propensity: float = Field(default=0.0, ge=0, le=1)
-    rule_with_model: Literal["max", "model"] = "max"   # decide/combine.py
+    rule_with_model: Literal["max", "model"] = "model"   # decide/combine.py
     campaign_weights: CampaignWeights = CampaignWeights()
 
 

@@ -51,7 +51,7 @@ def combined(spark):
     hits = spark.createDataFrame(HITS, HIT_DDL)
     assert hits.columns == ddl_names(HIT_DDL)
     scores = spark.createDataFrame(SCORES, table("gold.propensity_scores").ddl)
-    out = opportunities(hits, scores, min_model_propensity=0.02)
+    out = opportunities(hits, scores, min_model_propensity=0.02, rule_with_model="max")
     assert tuple(out.columns) == OPPORTUNITY_COLUMNS
     return {(r["customer_id"], r["product_code"]): r.asDict() for r in out.collect()}
 

@@ -19,13 +19,17 @@ SIGNAL = {"salary_ours_count_30d": 1.1, "balance_total_cny": 0.9, "age": -0.7,
 INTERCEPT = -3.6
 
 
-def known_answer(rows_per_date: int = 8000, seed: int = 0, signal: dict | None = None):
-    """(matrix, train rows, holdout rows, true probabilities of the holdout rows)."""
+def known_answer(rows_per_date: int = 8000, seed: int = 0, signal: dict | None = None,
+                 holdout_shift: float = 0.0):
+    """(matrix, train rows, holdout rows, true probabilities of the holdout rows).
+    `holdout_shift` moves the holdout date's intercept (logit units): a drift between the
+    training dates and the latest one, as when likely openers leave the eligible pool."""
     rng = np.random.default_rng(seed)
     signal = SIGNAL if signal is None else signal
     n = rows_per_date * len(DATES)
     values = rng.normal(size=(n, len(FEATURE_COLUMNS))).astype(np.float32)
-    logit = np.full(n, INTERCEPT) + sum(
+    shift = np.where(np.arange(n) >= rows_per_date * (len(DATES) - 1), holdout_shift, 0.0)
+    logit = np.full(n, INTERCEPT) + shift + sum(
         (w * values[:, FEATURE_COLUMNS.index(c)] for c, w in signal.items()), np.zeros(n))
     prob = 1 / (1 + np.exp(-logit))
     label = (rng.random(n) < prob).astype(np.int8)
