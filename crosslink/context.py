@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crosslink.config import Config, load_config
-from crosslink.lake import Lake
+from crosslink.lake import Lake, TableNotFoundError
 from crosslink.runs import RunLog, new_run_id
+from crosslink.tables import table
 
 
 @dataclass
@@ -36,12 +37,9 @@ class JobContext:
         business date unless given); an absent table is an empty frame of its schema."""
         from pyspark.sql import functions as F
 
-        from crosslink.tables import table
-
-        spec = table(name)
         if not self.lake.exists(name):
-            return self.spark.createDataFrame([], spec.ddl)
-        column = F.col(spec.partition_by[0])
+            return self._absent(name)
+        column = F.col(table(name).partition_by[0])
         return self.lake.read(name).where(
             column.between(F.lit(first), F.lit(last or self.business_date)))
 
@@ -49,16 +47,18 @@ class JobContext:
         """One date's rows of a lake table (the business date unless given), by its first
         partition column. An absent table is an empty frame of its schema, or, when the job
         cannot do without it (`required`), a TableNotFoundError naming the table."""
-        from crosslink.lake import TableNotFoundError
-        from crosslink.tables import table
-
-        spec = table(name)
         if not self.lake.exists(name):
-            if required:
-                raise TableNotFoundError(f"{name} does not exist under {self.home}: run the "
-                                         f"steps that write it for {self.business_date} first")
-            return self.spark.createDataFrame([], spec.ddl)
-        return self.lake.read(name, where={spec.partition_by[0]: day or self.business_date})
+            return self._absent(name, required)
+        return self.lake.read(name, where={table(name).partition_by[0]:
+                                           day or self.business_date})
+
+    def _absent(self, name: str, required: bool = False):
+        """What a read of a table that does not exist yet returns: an empty frame of its
+        schema, or a TableNotFoundError naming it when the job cannot do without it."""
+        if required:
+            raise TableNotFoundError(f"{name} does not exist under {self.home}: run the "
+                                     f"steps that write it for {self.business_date} first")
+        return self.spark.createDataFrame([], table(name).ddl)
 
 
 def build_context(business_date: dt.date, config: Config | None = None,
