@@ -29,8 +29,10 @@ def prompts(day: Day, cfg: Config, organisation=None) -> DataFrame:
     org = organisation or cfg.organisation
     products = cfg.products.products
     hits = rules_mod.rule_hits(day.features, cfg.rules)
-    opps = combine.opportunities(
-        hits, day.scores, min_model_propensity=cfg.policy.arbitration.min_model_propensity)
+    arbitration = cfg.policy.arbitration
+    opps = combine.opportunities(hits, day.scores,
+                                 min_model_propensity=arbitration.min_model_propensity,
+                                 rule_with_model=arbitration.rule_with_model)
     held = eligibility.held_pairs(day.features)
     opps, _ = eligibility.eligibility(opps, day.customers, held, products,
                                       cfg.policy.eligibility)
