@@ -25,6 +25,7 @@ import numpy as np
 
 _EPS = 1e-7
 MIN_SLOPE, MAX_SLOPE = 0.05, 5.0         # a fit outside this is noise on few positives
+SLOPE_ATTR = "calibration_slope"         # booster attribute: the slope folded into its leaves
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -32,40 +33,39 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def platt(scores: np.ndarray, labels: np.ndarray, iterations: int = 50) -> tuple[float, float]:
+def platt(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     """(slope, intercept) maximising the likelihood of `labels` under
-    sigmoid(slope * logit(scores) + intercept), by Newton's method; the slope is kept within
-    [MIN_SLOPE, MAX_SLOPE]. Needs both classes."""
+    sigmoid(slope * logit(scores) + intercept); the slope is kept within
+    [MIN_SLOPE, MAX_SLOPE] (a fit outside it is refit with the slope at the bound).
+    Needs both classes."""
     y = np.asarray(labels, dtype=np.float64)
     if y.min() == y.max():
         raise ValueError("calibration needs positives and negatives")
-    x = np.column_stack([_logit(scores), np.ones(len(y))])
-    w = np.array([1.0, 0.0])                        # start from the identity
+    x = _logit(scores)
+    slope, intercept = _newton(x, y)
+    bounded = float(np.clip(slope, MIN_SLOPE, MAX_SLOPE))
+    if bounded != slope:
+        _, intercept = _newton(x, y, fixed_slope=bounded)
+    return bounded, intercept
+
+
+def _newton(x: np.ndarray, y: np.ndarray, fixed_slope: float | None = None,
+            iterations: int = 50) -> tuple[float, float]:
+    """Logistic regression of y on (x, 1) by Newton's method, from the identity map;
+    with `fixed_slope`, only the intercept is fitted."""
+    design = np.column_stack([x, np.ones(len(y))])
+    free = [1] if fixed_slope is not None else [0, 1]
+    w = np.array([1.0 if fixed_slope is None else fixed_slope, 0.0])
     for _ in range(iterations):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        gradient = x.T @ (p - y)
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + 1e-9 * np.eye(2)
+        p = 1 / (1 + np.exp(-(design @ w)))
+        d = design[:, free]
+        gradient = d.T @ (p - y)
+        hessian = (d * (p * (1 - p))[:, None]).T @ d + 1e-9 * np.eye(len(free))
         step = np.linalg.solve(hessian, gradient)
-        w -= step
+        w[free] -= step
         if np.abs(step).max() < 1e-10:
             break
-    slope = float(np.clip(w[0], MIN_SLOPE, MAX_SLOPE))
-    if slope != w[0]:                               # refit the intercept alone at the bound
-        intercept = _intercept_for(x[:, 0] * slope, y)
-    else:
-        intercept = float(w[1])
-    return slope, intercept
-
-
-def _intercept_for(margin: np.ndarray, y: np.ndarray) -> float:
-    b = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(margin + b)))
-        step = (p - y).sum() / max((p * (1 - p)).sum(), 1e-12)
-        b -= step
-        if abs(step) < 1e-10:
-            break
-    return float(b)
+    return float(w[0]), float(w[1])
 
 
 def fold(booster, slope: float, intercept: float):
@@ -76,8 +76,7 @@ def fold(booster, slope: float, intercept: float):
     model = json.loads(bytes(booster.save_raw("json")))
     learner = model["learner"]
     params = learner["learner_model_param"]
-    base = float(json.loads(params["base_score"].replace("E", "e"))[0]) \
-        if params["base_score"].startswith("[") else float(params["base_score"])
+    base = float(np.ravel(json.loads(params["base_score"]))[0])    # "[5E-1]" or "0.5"
     margin = slope * float(_logit(np.array([base]))[0]) + intercept
     calibrated_base = 1 / (1 + np.exp(-margin))
     params["base_score"] = f"[{calibrated_base:.9E}]"
@@ -88,4 +87,11 @@ def fold(booster, slope: float, intercept: float):
                                         strict=True)]
     folded = xgb.Booster(model_file=bytearray(json.dumps(model).encode()))
     folded.feature_names = booster.feature_names
+    folded.set_attr(**{SLOPE_ATTR: repr(slope * slope_of(booster))})   # saved with the model
     return folded
+
+
+def slope_of(booster) -> float:
+    """The calibration slope folded into `booster` (1.0 when it was never calibrated): how
+    much its log-odds contributions are scaled against the trees as trained."""
+    return float(booster.attr(SLOPE_ATTR) or 1.0)

@@ -43,6 +43,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from crosslink.tables import table
+from models import calibration
 from models import reasons as reasons_mod
 
 SCORES = "gold.propensity_scores"
@@ -133,6 +134,9 @@ def predictor(raw, feature_names: Sequence[str], reason_index, top_k: int,
         import xgboost as xgb
 
         booster = load_booster(getattr(raw, "value", raw), nthread)   # once per partition
+        # min_contribution is in the log-odds of the trees as trained: calibration scales
+        # every contribution by its slope, and what counts as a reason should not move with it
+        threshold = min_contribution * calibration.slope_of(booster)
         for batch in batches:
             if batch.empty:
                 continue
@@ -146,7 +150,7 @@ def predictor(raw, feature_names: Sequence[str], reason_index, top_k: int,
                 dmatrix = xgb.DMatrix(matrix, feature_names=columns, nthread=nthread)
                 contribs = booster.predict(dmatrix, pred_contribs=True,
                                            approx_contribs=approx_contribs)
-                top = reasons_mod.top_reasons(contribs, reason_index, top_k, min_contribution)
+                top = reasons_mod.top_reasons(contribs, reason_index, top_k, threshold)
                 out["reason_features"] = reasons_mod.lists(top, reason_index.patterns)
                 out["reasons"] = reasons_mod.lists(top, reason_index.en)
                 out["reasons_zh"] = reasons_mod.lists(top, reason_index.zh)

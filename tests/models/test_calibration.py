@@ -6,7 +6,7 @@ import xgboost as xgb
 
 from crosslink.config import TrainConfig
 from models import metrics
-from models.calibration import MAX_SLOPE, fold, platt
+from models.calibration import MAX_SLOPE, fold, platt, slope_of
 from models.train import train_product
 from tests.models.synthetic import known_answer
 
@@ -56,6 +56,16 @@ def test_the_folded_booster_predicts_the_calibrated_probability(booster_and_data
                        margin)      # the original is untouched
 
 
+def test_the_folded_booster_carries_its_slope(booster_and_data):
+    booster, x, margin, _ = booster_and_data
+    assert slope_of(booster) == 1.0
+    twice = fold(fold(booster, 0.5, -1.0), 0.4, 0.2)
+    reloaded = xgb.Booster(model_file=bytearray(twice.save_raw("ubj")))   # as scoring loads it
+    assert slope_of(reloaded) == pytest.approx(0.2)
+    assert np.allclose(reloaded.inplace_predict(x),
+                       1 / (1 + np.exp(-(0.4 * (0.5 * margin - 1.0) + 0.2))), atol=1e-6)
+
+
 def test_the_trainer_recalibrates_to_a_drifted_holdout():
     """Openers leave the pool: the holdout's odds are a third of the training dates'. The
     calibrated model's mean matches the holdout's rate; ranking metrics do not move."""
@@ -63,7 +73,9 @@ def test_the_trainer_recalibrates_to_a_drifted_holdout():
     raw = train_product("credit_card", matrix, train, holdout, TrainConfig(calibrate=False))
     cal = train_product("credit_card", matrix, train, holdout, TrainConfig(calibrate=True))
     rate = holdout.label.mean()
-    assert raw.holdout_scores.mean() > 2 * rate                     # over-states today
+    # over-states today: the shift divides the odds by 3, the mean (high scores dilute it) by
+    # about 2 (1.93 on this data)
+    assert raw.holdout_scores.mean() > 1.6 * rate
     assert cal.holdout_scores.mean() == pytest.approx(rate, rel=0.05)
     assert cal.metrics["auc"] == pytest.approx(raw.metrics["auc"], abs=1e-6)
     assert cal.metrics["brier"] < raw.metrics["brier"]

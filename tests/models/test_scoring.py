@@ -13,7 +13,7 @@ import xgboost as xgb
 
 from crosslink.context import build_context, run_job
 from features.labels import eligible
-from models import registry, scoring
+from models import calibration, registry, scoring
 from models.registry import LoadedModel
 from tests.features.frames import DAY, features_row, frame, row
 
@@ -161,6 +161,21 @@ def test_without_reasons_the_lists_are_empty_and_scores_unchanged(scored, spark,
                     if r.product_code == "credit_card"}
     assert {r.customer_id: r.propensity for r in plain} == with_reasons
     assert all(r.reasons == [] and r.reason_features == [] for r in plain)
+
+
+def test_calibration_moves_the_propensity_but_not_the_reasons(scored, config, inputs, booster):
+    """min_contribution is read in the trees as trained: a folded slope scales every
+    contribution, so it scales the threshold too."""
+    scores, pairs, cfg = scored
+    features, _ = inputs
+    folded = calibration.fold(booster, 0.3, -1.0)
+    calibrated = scoring.score(features, pairs, [_model(folded, "credit_card", 4)], cfg,
+                               config.models.reasons).collect()
+    before = {r.customer_id: r for r in scores.collect() if r.product_code == "credit_card"}
+    assert any(r.reasons for r in calibrated)
+    for r in calibrated:
+        assert r.propensity != pytest.approx(before[r.customer_id].propensity, abs=1e-3)
+        assert r.reasons == before[r.customer_id].reasons, r.customer_id
 
 
 def test_a_model_reading_a_missing_feature_is_refused_before_spark_runs(inputs, booster,
