@@ -58,6 +58,8 @@ DAILY_MEASURES: tuple[str, ...] = (
               "transfer_out_company"),
     "wechat_small_payment_count",
     *_counted("invest_out", "fx"),
+    # consumer credit at other lenders (features.lender_markers): repaid, and drawn
+    *_counted("loan_repayment_elsewhere", "loan_drawdown_elsewhere"),
     # companies
     *_counted("payroll_out", "supplier_payment", "customer_receipt"),
     "trade_count", "trade_in_cny", "trade_out_cny",

@@ -4,10 +4,12 @@ Every measure of `features.columns.DAILY_MEASURES` is a count (`_count`) or a CN
 of the customer's legs that meet one condition: a channel and direction, a salary credit (the
 same rule as `crosslink.linkage`: payroll type or a salary word in the memo) and whether the
 payer banks with us, card spending by merchant category, transfers with persons or companies,
-small WeChat payments, and, for companies, payroll, supplier payments, customer receipts, trade
-and money arriving from other banks. One more measure is seen from the other side: salary
-credits our customers receive from one of our companies' accounts at another bank
-(`payroll_elsewhere_*`, booked on the company) — the sign that it pays its staff elsewhere.
+small WeChat payments, repayments to and drawdowns from consumer lenders at other institutions
+(a lender's name carries one of `lender_markers`), and, for companies, payroll, supplier
+payments, customer receipts, trade and money arriving from other banks. One more measure is
+seen from the other side: salary credits our customers receive from one of our companies'
+accounts at another bank (`payroll_elsewhere_*`, booked on the company) — the sign that it
+pays its staff elsewhere.
 
 A customer without a transaction that day has no row: the daily table grows with the day's
 data, not with the customer count, and the window roll-up treats a missing row as zeros.
@@ -16,6 +18,7 @@ data, not with the customer count, and the window roll-up treats a missing row a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -30,22 +33,24 @@ ELSEWHERE = ("payroll_elsewhere_count", "payroll_elsewhere_cny")
 
 
 def customer_daily(txns: DataFrame, customers: DataFrame, *, salary_markers: Sequence[str],
-                   small_payment_max_cny: float) -> DataFrame:
+                   small_payment_max_cny: float, lender_markers: Sequence[str]) -> DataFrame:
     """One row per (business_date, customer_id) with every daily measure, zeros filled.
 
     `txns`: silver.transactions of the day; `customers`: silver.customers of the same date
     (who is a company, on either side of a leg). `small_payment_max_cny`: the largest WeChat
-    payment that still counts as small (everyday spending).
+    payment that still counts as small (everyday spending). `lender_markers`: words of a
+    consumer lender's name (`pipeline.yaml` features.lender_markers).
     """
-    legs = _classify(txns, customers, salary_markers)
+    legs = _classify(txns, customers, salary_markers, lender_markers)
     own = legs.groupBy(*DAILY_KEYS).agg(*_aggregates(small_payment_max_cny))
     seen = _payroll_seen_elsewhere(legs)
     both = own.join(seen, list(DAILY_KEYS), "full")
     return both.select(*DAILY_KEYS, *(_filled(m) for m in DAILY_MEASURES))
 
 
-def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[str]) -> DataFrame:
-    """Each leg with its direction, salary and counterparty flags and its CNY amount."""
+def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[str],
+              lender_markers: Sequence[str]) -> DataFrame:
+    """Each leg with its direction, salary, lender and counterparty flags, its CNY amount."""
     kinds = customers.select("customer_id", "customer_type")
     holder = kinds.select(F.col("customer_id").alias("_holder_id"),
                           (F.col("customer_type") == "company").alias("_company"))
@@ -55,6 +60,8 @@ def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[st
     cp_kind = F.coalesce(F.col("_cp_type"), F.when(F.col("counterparty_name").isNull(), None)
                          .when(named_company, "company").otherwise("person"))
     incoming = F.col("direction") == "C"
+    name = F.upper(F.coalesce(F.col("counterparty_name"), F.lit("")))
+    lender = reduce(lambda a, b: a | b, (name.contains(m.upper()) for m in lender_markers))
     return (txns
             .join(holder, F.col("customer_id") == F.col("_holder_id"), "left")
             .join(counterparty, F.col("counterparty_customer_id") == F.col("_cp_id"), "left")
@@ -64,7 +71,7 @@ def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[st
                     (_is_salary(list(salary_markers)) & incoming).alias("_salary"),
                     F.coalesce("counterparty_is_ours", F.lit(False)).alias("_ours"),
                     F.coalesce("_company", F.lit(False)).alias("_company"),
-                    cp_kind.alias("_cp_kind"),
+                    cp_kind.alias("_cp_kind"), lender.alias("_lender"),
                     F.coalesce("amount_cny", F.lit(0.0)).alias("_amount")))
 
 
@@ -91,6 +98,8 @@ def _conditions(small_payment_max_cny: float) -> dict[str, Column]:
         "trade": kind == "trade", "trade_in": (kind == "trade") & c("_in"),
         "trade_out": (kind == "trade") & c("_out"),
         "inflow_other_bank": c("_in") & c("counterparty_bank").isNotNull() & ~c("_ours"),
+        "loan_repayment_elsewhere": c("_lender") & c("_out") & ~c("_ours"),
+        "loan_drawdown_elsewhere": c("_lender") & c("_in") & ~c("_ours"),
     }
     for way in ("in", "out"):
         for party in ("person", "company"):

@@ -10,7 +10,8 @@ the truth under `home/truth/` (see `truth`). Same config and seed → byte-ident
 Modules, by concern: `population` (branches, staff, customers, latent traits), `links`
 (person–company relations, CRM view), `holdings` (accounts, products, balances),
 `propensity` (true opening probabilities, openings), `behaviour` (everyday transactions by
-channel), `linkflows` (payroll, owner transfers and their noise), `transactions` (legs,
+channel), `linkflows` (payroll, owner transfers and their noise), `borrowing` (consumer credit
+at other lenders: the footprint of the credit need), `transactions` (legs,
 pairs, daily assembly), `snapshots`, `formats` (CSV / JSON-lines encoding), `defects`,
 `writers`, `truth`, `bank` (the whole bank, day by day), `rng`, `text`, `vocab`.
 """

@@ -48,7 +48,7 @@ def _company_time(rng, n_companies: int) -> np.ndarray:
     return 8 * 3600 + rng.integers(0, 3 * 3600, size=n_companies)
 
 
-def _single(bank: Bank, cust, amount, sec, incoming, cols, evidence=None) -> Part:
+def single_leg(bank: Bank, cust, amount, sec, incoming, cols, evidence=None) -> Part:
     """A leg on one of our accounts whose counterparty is outside (or not shown)."""
     n = len(cust)
     cols = {"direction": text.take(text.options(("D", "C")), incoming.astype(int)),
@@ -92,7 +92,7 @@ def person_company(bank: Bank, rng, person, comp, amount, sec, to_company, debit
     own = {k: _pick(to_company[e], _cut(debit_cols, e).get(k), _cut(credit_cols, e).get(k))
            for k in sorted({*debit_cols, *credit_cols})}
     own.pop("device", None)
-    parts.append(_single(bank, person[e], amount[e], sec[e], ~to_company[e],
+    parts.append(single_leg(bank, person[e], amount[e], sec[e], ~to_company[e],
                          {**own, **_as_company(bank, comp[e])},
                          (person[e], comp[e], flag[e])))
     return parts
@@ -133,7 +133,7 @@ def salary_day(bank: Bank, day: Day) -> list[Part]:
                   {"txn_type": "payroll", "memo": memo.filter(pa.array(here))},
                   evidence=(due[here], comp[here], np.full(int(here.sum()), EV_SALARY)))]
     e = ~here
-    parts.append(_single(bank, due[e], amount[e], when[comp[e]], np.ones(int(e.sum()), bool),
+    parts.append(single_leg(bank, due[e], amount[e], when[comp[e]], np.ones(int(e.sum()), bool),
                          {"txn_type": "transfer", "memo": memo.filter(pa.array(e)),
                           **_as_company(bank, comp[e])},
                          (due[e], comp[e], np.full(int(e.sum()), EV_SALARY))))
@@ -155,7 +155,7 @@ def _payroll_batches(bank: Bank, rng, day: Day, when: np.ndarray) -> Part:
     heads = np.minimum(BATCH_SIZE, np.repeat(others, legs) - k * BATCH_SIZE)
     amount = np.round(heads * co.wage[comp] * lognormal_mean(rng, 1.0, 0.05, size=len(comp)), 2)
     cust = p.n + comp
-    return _single(bank, cust, amount, when[comp], np.zeros(len(comp), bool),
+    return single_leg(bank, cust, amount, when[comp], np.zeros(len(comp), bool),
                    {"txn_type": "payroll", "memo": vocab.PAYROLL_BATCH_MEMO.format(ym=day.ym),
                     "device": text.choose(rng, vocab.DEVICES_CORPORATE, len(comp))})
 
@@ -169,7 +169,7 @@ def _other_income(bank: Bank, day: Day) -> list[Part]:
     employer = p.ext_employer[ext_due]
     n = len(ext_due)
     amount = np.round(p.income[ext_due] * lognormal_mean(rng, 1.0, 0.03, size=n), 2)
-    parts = [_single(bank, ext_due, amount, 9 * 3600 + rng.integers(0, 4 * 3600, size=n),
+    parts = [single_leg(bank, ext_due, amount, 9 * 3600 + rng.integers(0, 4 * 3600, size=n),
                      np.ones(n, bool),
                      {"txn_type": "transfer",
                       "memo": text.month_memos(rng, vocab.SALARY_MEMOS, day.ym, n),
@@ -178,7 +178,7 @@ def _other_income(bank: Bank, day: Day) -> list[Part]:
                       "counterparty_bank": text.take(ext.company_banks, employer)})]
     if day.dom == PENSION_DAY:
         who = np.flatnonzero(p.income_source == INCOME_PENSION)
-        parts.append(_single(bank, who, np.round(p.income[who], 2),
+        parts.append(single_leg(bank, who, np.round(p.income[who], 2),
                              6 * 3600 + rng.integers(0, 3600, size=len(who)),
                              np.ones(len(who), bool),
                              {"txn_type": "transfer", "memo": vocab.PENSION_MEMO.format(
@@ -187,7 +187,7 @@ def _other_income(bank: Bank, day: Day) -> list[Part]:
                               "counterparty_bank": "PCBC"}))
     who = np.flatnonzero((p.income_source == INCOME_OTHER) & (p.personal_day == day.dom))
     k = rng.integers(0, len(ext.person_names), size=len(who))
-    parts.append(_single(bank, who, np.round(p.income[who] * lognormal_mean(
+    parts.append(single_leg(bank, who, np.round(p.income[who] * lognormal_mean(
         rng, 1.0, 0.2, size=len(who)), -2).clip(100), 8 * 3600 + rng.integers(
         0, 14 * 3600, size=len(who)), np.ones(len(who), bool),
         {"txn_type": "transfer", "memo": text.choose(rng, vocab.FAMILY_MEMOS, len(who)),
@@ -303,7 +303,7 @@ def _contractors(bank: Bank, rng) -> list[Part]:
     ext = ~ours & co.settles_here[payer]
     k = rng.integers(0, len(bank.externals.person_names), size=int(ext.sum()))
     e = bank.externals
-    parts.append(_single(bank, p.n + payer[ext], amount[ext], sec[ext],
+    parts.append(single_leg(bank, p.n + payer[ext], amount[ext], sec[ext],
                          np.zeros(int(ext.sum()), bool),
                          {"txn_type": "transfer", "memo": memo.filter(pa.array(ext)),
                           "counterparty_account": text.take(e.person_accounts, k),

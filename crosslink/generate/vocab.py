@@ -90,3 +90,13 @@ COUNTER_MEMOS = {"DEP": "现金存款 CASH DEPOSIT", "WDL": "现金支取 CASH W
                  "TRF": "转账 TRANSFER", "PAY": "缴费 BILL", "FX": "购汇 FX PURCHASE"}
 INVEST_MEMOS = {"wealth_management": "理财申购 WMP PURCHASE", "mutual_fund": "基金申购 FUND"}
 LOAN_MEMO = "贷款发放 LOAN DISBURSEMENT"
+
+# Consumer lenders at other institutions (name, bank code of their collection account). Their
+# names carry the words `features.lender_markers` keys on (消费金融, 花呗, 白条, 微粒贷, ...).
+LENDERS = (("招联消费金融有限公司 MERCHANTS UNION CONSUMER FINANCE", "CMBC"),
+           ("马上消费金融股份有限公司 MASHANG CONSUMER FINANCE", "ICBK"),
+           ("中银消费金融有限公司 BOC CONSUMER FINANCE", "BKCH"),
+           ("蚂蚁花呗 HUABEI", "PCBC"), ("京东白条 JD BAITIAO", "COMM"),
+           ("微众银行微粒贷 WELILOAN", "ABOC"))
+LENDER_REPAYMENT_MEMOS = ("还款 REPAYMENT", "分期还款 INSTALMENT", "账单还款 BILL REPAYMENT")
+LENDER_DRAWDOWN_MEMOS = ("借款到账 LOAN DRAWDOWN", "放款 DISBURSEMENT")

@@ -9,6 +9,7 @@ from features.daily import customer_daily
 from tests.features.frames import DAY, frame, row
 
 MARKERS = ["SALARY", "PAYROLL", "工资", "代发"]
+LENDERS = ["消费金融", "花呗"]
 
 
 def _txn(i: int, customer: str, **values) -> dict:
@@ -44,6 +45,14 @@ TXNS = [
          amount_cny=7100.0, counterparty_bank="HSBC", counterparty_name="Atlas Supply GmbH"),
     # P2: one ATM withdrawal
     _txn(13, "P2", channel="atm", source="atm_txn", txn_type="withdrawal", amount_cny=300.0),
+    # P2: a repayment to a consumer lender, a drawdown from a credit app, and a repayment to a
+    # friend (a lender is told by its name, not by the memo)
+    _txn(14, "P2", amount_cny=1500.0, counterparty_bank="CMBC", memo="还款 REPAYMENT",
+         counterparty_name="招联消费金融有限公司 MERCHANTS UNION CONSUMER FINANCE"),
+    _txn(15, "P2", direction="C", amount_cny=6000.0, counterparty_bank="PCBC",
+         counterparty_name="蚂蚁花呗 HUABEI", memo="借款到账 LOAN DRAWDOWN"),
+    _txn(16, "P2", amount_cny=800.0, counterparty_bank="ICBK", counterparty_name="李娜",
+         memo="还款 REPAYMENT"),
 ]
 CUSTOMERS = [row("silver.customers", customer_id=c, customer_type=t)
              for c, t in [("P1", "person"), ("P2", "person"), ("P3", "person"),
@@ -54,7 +63,8 @@ CUSTOMERS = [row("silver.customers", customer_id=c, customer_type=t)
 def result(spark):
     out = customer_daily(frame(spark, "silver.transactions", TXNS),
                          frame(spark, "silver.customers", CUSTOMERS),
-                         salary_markers=MARKERS, small_payment_max_cny=200.0)
+                         salary_markers=MARKERS, small_payment_max_cny=200.0,
+                         lender_markers=LENDERS)
     return {r["customer_id"]: r.asDict() for r in out.collect()}
 
 
@@ -66,7 +76,8 @@ def test_one_row_per_customer_with_a_leg_or_named_as_payer(result):
 def test_columns_are_the_registered_measures(spark):
     out = customer_daily(frame(spark, "silver.transactions", TXNS[:1]),
                          frame(spark, "silver.customers", CUSTOMERS),
-                         salary_markers=MARKERS, small_payment_max_cny=200.0)
+                         salary_markers=MARKERS, small_payment_max_cny=200.0,
+                         lender_markers=LENDERS)
     assert tuple(out.columns) == DAILY_KEYS + DAILY_MEASURES
 
 
@@ -98,6 +109,16 @@ def test_spending_small_payments_and_transfers(result):
     assert (p1["transfer_out_person_count"], p1["transfer_out_person_cny"]) == (1, 200.0)
     assert (p1["transfer_out_company_count"], p1["transfer_out_company_cny"]) == (1, 1000.0)
     assert p1["inflow_other_bank_cny"] == 8000.0      # the salary from C2's other bank
+
+
+def test_consumer_credit_at_other_lenders(result):
+    p2 = result["P2"]
+    assert (p2["loan_repayment_elsewhere_count"], p2["loan_repayment_elsewhere_cny"]) == \
+        (1, 1500.0)
+    assert (p2["loan_drawdown_elsewhere_count"], p2["loan_drawdown_elsewhere_cny"]) == \
+        (1, 6000.0)
+    assert (p2["transfer_out_person_count"], p2["transfer_out_company_count"]) == (1, 1)
+    assert result["P1"]["loan_repayment_elsewhere_count"] == 0     # 1000 to a trading company
 
 
 def test_company_flows(result):

@@ -1,0 +1,56 @@
+"""Consumer credit at other lenders: the footprint of a person's need for credit.
+
+People who need credit borrow from consumer-finance companies and credit apps before they ask
+their own bank: money arrives from the lender (a drawdown) and goes back in instalments
+(repayments), several a month for the heaviest borrowers. Both legs are online transfers with
+the lender named as counterparty at another bank. The rate and the size grow with the
+person's latent `credit_need`, which also drives their personal-loan propensity
+(`propensity.RETAIL_WEIGHTS`): a bank that reads its transactions can see the need, one that
+does not cannot. Drawdowns are fewer and larger than repayments, so balances do not drift.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crosslink.generate import text, vocab
+from crosslink.generate.linkflows import single_leg
+from crosslink.generate.rng import lognormal_mean
+from crosslink.generate.transactions import Day, Part
+
+if TYPE_CHECKING:
+    from crosslink.generate.bank import Bank
+
+EVENTS_PER_DAY_AT_FULL_NEED = 0.35  # credit_need 1.0: a lender leg every ~3 days
+REPAYMENT_SHARE = 0.75              # of the legs; a drawdown is 3x a repayment on average
+REPAYMENT_INCOME_SHARE = 0.12       # mean repayment at credit_need 1.0, as a share of income
+
+
+def borrowing_day(bank: Bank, day: Day) -> list[Part]:
+    rng = day.rng("borrowing")
+    p = bank.persons
+    need = np.clip(p.credit_need, 0, None)
+    who = np.flatnonzero((p.activity > 0)
+                         & (rng.random(p.n) < EVENTS_PER_DAY_AT_FULL_NEED * need))
+    n = len(who)
+    repay = rng.random(n) < REPAYMENT_SHARE
+    mean = p.income[who] * REPAYMENT_INCOME_SHARE * need[who] * np.where(repay, 1.0, 3.0)
+    amount = np.round(np.maximum(lognormal_mean(rng, np.maximum(mean, 100.0), 0.5), 100), -1)
+    lender = rng.integers(0, len(vocab.LENDERS), size=n)
+    names = text.options(tuple(name for name, _ in vocab.LENDERS))
+    banks = text.options(tuple(code for _, code in vocab.LENDERS))
+    prefix = [vocab.OTHER_BANKS[code][0] for _, code in vocab.LENDERS]
+    accounts = text.options(tuple(f"{pre}{k + 1:0>12}" for k, pre in enumerate(prefix)))
+    memo = text.take(text.options(vocab.LENDER_REPAYMENT_MEMOS + vocab.LENDER_DRAWDOWN_MEMOS),
+                     np.where(repay, rng.integers(0, len(vocab.LENDER_REPAYMENT_MEMOS), size=n),
+                              len(vocab.LENDER_REPAYMENT_MEMOS)
+                              + rng.integers(0, len(vocab.LENDER_DRAWDOWN_MEMOS), size=n)))
+    cols = {"txn_type": "transfer", "memo": memo,
+            "counterparty_account": text.take(accounts, lender),
+            "counterparty_name": text.take(names, lender),
+            "counterparty_bank": text.take(banks, lender),
+            "device": text.choose(rng, vocab.DEVICES_RETAIL, n)}
+    sec = 7 * 3600 + rng.integers(0, 15 * 3600, size=n)
+    return [single_leg(bank, who, amount, sec, ~repay, cols)]
