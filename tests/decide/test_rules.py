@@ -45,6 +45,10 @@ FEATURES = [
     features_row("P11", age=55, salary_credit_count_90d=3),
     features_row("P12", age=45, salary_credit_count_90d=3),
     features_row("P13", age=63, salary_credit_count_90d=3),
+    # repays consumer lenders elsewhere -> personal loan (retail RM)
+    features_row("P14", loan_repayment_elsewhere_count_90d=3),
+    features_row("P15", loan_repayment_elsewhere_count_90d=2),
+    features_row("P16", loan_repayment_elsewhere_count_90d=6, holds_personal_loan=1),
 ]
 
 EXPECTED = {
@@ -58,6 +62,7 @@ EXPECTED = {
     ("P6", "large_idle_balance", "wealth_management"),
     ("P8", "wechat_payer_not_bound", "wechat_banking"),
     ("P11", "near_retirement_pension", "personal_pension"),
+    ("P14", "borrows_from_consumer_lenders", "personal_loan"),
 }
 
 
