@@ -5,6 +5,7 @@ against the registry, the boosters themselves and a rerun."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from pyspark.sql import functions as F
 
@@ -53,15 +54,30 @@ def test_products_with_enough_openers_get_a_champion(bank, trained):
     assert all("positives" in o.skipped or "eligible" in o.skipped for o in skipped)
 
 
-def test_models_rank_better_than_chance_on_the_holdout(trained):
-    """A weak check on a 1,000-customer bank (a few openers per product); model quality
-    proper is tests/models/test_train.py's known answer and bench/model_quality.py."""
-    aucs = {p: o.metrics["auc"] for p, o in trained.items() if o.version is not None}
-    assert all(0 <= auc <= 1 for auc in aucs.values()), aucs
-    assert np.mean(list(aucs.values())) > 0.55, aucs
+def test_holdout_metrics_and_the_oracle_are_logged(trained):
+    """On a 1,000-customer bank a product has a handful of holdout openers, so its AUC is
+    noise (0.19 to 0.93 here); what the models learned is judged against the truth below."""
     for o in trained.values():
         if o.version:
+            assert 0 <= o.metrics["auc"] <= 1
             assert o.metrics["oracle_coverage"] > 0.95 and np.isfinite(o.metrics["oracle_auc"])
+
+
+def test_scores_follow_the_true_propensity(bank, scores):
+    """Every scored pair against the generator's true daily probability: no label noise, so
+    thousands of pairs judge the ranking even where openers are few. Model quality proper
+    is tests/models' known answer and bench/model_quality.py."""
+    truth = pd.read_parquet(bank.lake.home / "truth" / "propensity.parquet",
+                            columns=["customer_id", "product_code", "daily_prob"])
+    pairs = scores.merge(truth, on=["customer_id", "product_code"])
+    assert len(pairs) == len(scores)
+    rho = {p: g["propensity"].corr(g["daily_prob"], method="spearman")
+           for p, g in pairs.groupby("product_code")}
+    weights = pairs.groupby("product_code").size()
+    weighted = sum(rho[p] * weights[p] for p in rho) / weights.sum()
+    # 0.24 on this bank (every product positive); a random scorer gives 0 +- 0.03
+    assert weighted > 0.15, rho
+    assert sum(r > 0 for r in rho.values()) >= len(rho) - 1, rho
 
 
 def test_every_eligible_pair_of_a_champion_product_is_scored_once(bank, trained, scores):
