@@ -83,7 +83,7 @@ class FeaturesConfig(_Strict):
     label_horizon_days: int = Field(default=30, ge=1)   # label: opened within (d, d + this]
     small_payment_max_cny: float = Field(default=200.0, gt=0)   # a "small" WeChat payment
     # counterparty-name words that mark a consumer lender at another institution
-    lender_markers: list[str] = Field(default=["消费金融", "CONSUMER FINANCE"], min_length=1)
+    lender_markers: list[str] = Field(min_length=1)
 
     @field_validator("windows")
     @classmethod
@@ -176,7 +176,7 @@ class PipelineConfig(_Strict):
     conform: ConformConfig
     linkage: LinkageConfig
     airflow: AirflowConfig = AirflowConfig()
-    features: FeaturesConfig = FeaturesConfig()
+    features: FeaturesConfig
 
     @field_validator("timezone")
     @classmethod

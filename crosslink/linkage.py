@@ -11,6 +11,8 @@ CRM links win on type; a link found both ways has source `both` and the higher c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from functools import reduce
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -20,12 +22,14 @@ from crosslink.config import ConformConfig, LinkageConfig
 CRM_CONFIDENCE = 1.0
 
 
-def _is_salary(markers: list[str]) -> Column:
-    memo = F.upper(F.coalesce(F.col("memo"), F.lit("")))
-    by_memo = F.lit(False)
-    for marker in markers:
-        by_memo = by_memo | memo.contains(marker.upper())
-    return (F.col("txn_type") == "payroll") | by_memo
+def contains_any(text: str, markers: Sequence[str]) -> Column:
+    """Whether column `text`, upper-cased, contains any of `markers` (a null text: no)."""
+    upper = F.upper(F.coalesce(F.col(text), F.lit("")))
+    return reduce(lambda a, b: a | b, (upper.contains(m.upper()) for m in markers), F.lit(False))
+
+
+def _is_salary(markers: Sequence[str]) -> Column:
+    return (F.col("txn_type") == "payroll") | contains_any("memo", markers)
 
 
 def _person_company_legs(txns: DataFrame, customers: DataFrame) -> DataFrame:

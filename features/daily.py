@@ -18,12 +18,11 @@ data, not with the customer count, and the window roll-up treats a missing row a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import reduce
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from crosslink.linkage import _is_salary  # the one salary rule, shared with link inference
+from crosslink.linkage import _is_salary, contains_any  # the salary rule of link inference
 from crosslink.sources import MERCHANT_CATEGORIES
 from features.columns import CHANNELS, DAILY_KEYS, DAILY_MEASURES, column_type
 
@@ -60,15 +59,14 @@ def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[st
     cp_kind = F.coalesce(F.col("_cp_type"), F.when(F.col("counterparty_name").isNull(), None)
                          .when(named_company, "company").otherwise("person"))
     incoming = F.col("direction") == "C"
-    name = F.upper(F.coalesce(F.col("counterparty_name"), F.lit("")))
-    lender = reduce(lambda a, b: a | b, (name.contains(m.upper()) for m in lender_markers))
+    lender = contains_any("counterparty_name", lender_markers)
     return (txns
             .join(holder, F.col("customer_id") == F.col("_holder_id"), "left")
             .join(counterparty, F.col("counterparty_customer_id") == F.col("_cp_id"), "left")
             .select("business_date", "customer_id", "channel", "txn_type", "currency",
                     "merchant_category", "counterparty_customer_id", "counterparty_bank",
                     incoming.alias("_in"), (F.col("direction") == "D").alias("_out"),
-                    (_is_salary(list(salary_markers)) & incoming).alias("_salary"),
+                    (_is_salary(salary_markers) & incoming).alias("_salary"),
                     F.coalesce("counterparty_is_ours", F.lit(False)).alias("_ours"),
                     F.coalesce("_company", F.lit(False)).alias("_company"),
                     cp_kind.alias("_cp_kind"), lender.alias("_lender"),

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from crosslink.generate import text, vocab
 from crosslink.generate.linkflows import single_leg
@@ -27,6 +29,12 @@ EVENTS_PER_DAY_AT_FULL_NEED = 0.35  # credit_need 1.0: a lender leg every ~3 day
 REPAYMENT_SHARE = 0.75              # of the legs; a drawdown is 3x a repayment on average
 REPAYMENT_INCOME_SHARE = 0.12       # mean repayment at credit_need 1.0, as a share of income
 
+# each lender: its name, its bank's code, and one account there
+_NAMES = text.options([name for name, _ in vocab.LENDERS])
+_BANKS = text.options([code for _, code in vocab.LENDERS])
+_ACCOUNTS = text.options([f"{vocab.OTHER_BANKS[code][0]}{k + 1:0>12}"
+                          for k, (_, code) in enumerate(vocab.LENDERS)])
+
 
 def borrowing_day(bank: Bank, day: Day) -> list[Part]:
     rng = day.rng("borrowing")
@@ -39,18 +47,12 @@ def borrowing_day(bank: Bank, day: Day) -> list[Part]:
     mean = p.income[who] * REPAYMENT_INCOME_SHARE * need[who] * np.where(repay, 1.0, 3.0)
     amount = np.round(np.maximum(lognormal_mean(rng, np.maximum(mean, 100.0), 0.5), 100), -1)
     lender = rng.integers(0, len(vocab.LENDERS), size=n)
-    names = text.options(tuple(name for name, _ in vocab.LENDERS))
-    banks = text.options(tuple(code for _, code in vocab.LENDERS))
-    prefix = [vocab.OTHER_BANKS[code][0] for _, code in vocab.LENDERS]
-    accounts = text.options(tuple(f"{pre}{k + 1:0>12}" for k, pre in enumerate(prefix)))
-    memo = text.take(text.options(vocab.LENDER_REPAYMENT_MEMOS + vocab.LENDER_DRAWDOWN_MEMOS),
-                     np.where(repay, rng.integers(0, len(vocab.LENDER_REPAYMENT_MEMOS), size=n),
-                              len(vocab.LENDER_REPAYMENT_MEMOS)
-                              + rng.integers(0, len(vocab.LENDER_DRAWDOWN_MEMOS), size=n)))
+    memo = pc.if_else(pa.array(repay), text.choose(rng, vocab.LENDER_REPAYMENT_MEMOS, n),
+                      text.choose(rng, vocab.LENDER_DRAWDOWN_MEMOS, n))
     cols = {"txn_type": "transfer", "memo": memo,
-            "counterparty_account": text.take(accounts, lender),
-            "counterparty_name": text.take(names, lender),
-            "counterparty_bank": text.take(banks, lender),
+            "counterparty_account": text.take(_ACCOUNTS, lender),
+            "counterparty_name": text.take(_NAMES, lender),
+            "counterparty_bank": text.take(_BANKS, lender),
             "device": text.choose(rng, vocab.DEVICES_RETAIL, n)}
     sec = 7 * 3600 + rng.integers(0, 15 * 3600, size=n)
     return [single_leg(bank, who, amount, sec, ~repay, cols)]
