@@ -84,6 +84,8 @@ class FeaturesConfig(_Strict):
     small_payment_max_cny: float = Field(default=200.0, gt=0)   # a "small" WeChat payment
     # counterparty-name words that mark a consumer lender at another institution
     lender_markers: list[str] = Field(min_length=1)
+    # ... and a rental platform or a property agent
+    housing_markers: list[str] = Field(min_length=1)
 
     @field_validator("windows")
     @classmethod

@@ -5,7 +5,8 @@ of the customer's legs that meet one condition: a channel and direction, a salar
 same rule as `crosslink.linkage`: payroll type or a salary word in the memo) and whether the
 payer banks with us, card spending by merchant category, transfers with persons or companies,
 small WeChat payments, repayments to and drawdowns from consumer lenders at other institutions
-(a lender's name carries one of `lender_markers`), and, for companies, payroll, supplier
+(a lender's name carries one of `lender_markers`), rent and property-agent payments (the
+payee's name carries one of `housing_markers`), and, for companies, payroll, supplier
 payments, customer receipts, trade and money arriving from other banks. One more measure is
 seen from the other side: salary credits our customers receive from one of our companies'
 accounts at another bank (`payroll_elsewhere_*`, booked on the company) — the sign that it
@@ -32,15 +33,17 @@ ELSEWHERE = ("payroll_elsewhere_count", "payroll_elsewhere_cny")
 
 
 def customer_daily(txns: DataFrame, customers: DataFrame, *, salary_markers: Sequence[str],
-                   small_payment_max_cny: float, lender_markers: Sequence[str]) -> DataFrame:
+                   small_payment_max_cny: float, lender_markers: Sequence[str],
+                   housing_markers: Sequence[str]) -> DataFrame:
     """One row per (business_date, customer_id) with every daily measure, zeros filled.
 
     `txns`: silver.transactions of the day; `customers`: silver.customers of the same date
     (who is a company, on either side of a leg). `small_payment_max_cny`: the largest WeChat
     payment that still counts as small (everyday spending). `lender_markers`: words of a
-    consumer lender's name (`pipeline.yaml` features.lender_markers).
+    consumer lender's name, `housing_markers`: of a rental platform's or a property agent's
+    (`pipeline.yaml` features).
     """
-    legs = _classify(txns, customers, salary_markers, lender_markers)
+    legs = _classify(txns, customers, salary_markers, lender_markers, housing_markers)
     own = legs.groupBy(*DAILY_KEYS).agg(*_aggregates(small_payment_max_cny))
     seen = _payroll_seen_elsewhere(legs)
     both = own.join(seen, list(DAILY_KEYS), "full")
@@ -48,8 +51,9 @@ def customer_daily(txns: DataFrame, customers: DataFrame, *, salary_markers: Seq
 
 
 def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[str],
-              lender_markers: Sequence[str]) -> DataFrame:
-    """Each leg with its direction, salary, lender and counterparty flags, its CNY amount."""
+              lender_markers: Sequence[str], housing_markers: Sequence[str]) -> DataFrame:
+    """Each leg with its direction, salary, lender, housing and counterparty flags, its CNY
+    amount."""
     kinds = customers.select("customer_id", "customer_type")
     holder = kinds.select(F.col("customer_id").alias("_holder_id"),
                           (F.col("customer_type") == "company").alias("_company"))
@@ -70,6 +74,7 @@ def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[st
                     F.coalesce("counterparty_is_ours", F.lit(False)).alias("_ours"),
                     F.coalesce("_company", F.lit(False)).alias("_company"),
                     cp_kind.alias("_cp_kind"), lender.alias("_lender"),
+                    contains_any("counterparty_name", housing_markers).alias("_housing"),
                     F.coalesce("amount_cny", F.lit(0.0)).alias("_amount")))
 
 
@@ -98,6 +103,7 @@ def _conditions(small_payment_max_cny: float) -> dict[str, Column]:
         "inflow_other_bank": c("_in") & c("counterparty_bank").isNotNull() & ~c("_ours"),
         "loan_repayment_elsewhere": c("_lender") & c("_out") & ~c("_ours"),
         "loan_drawdown_elsewhere": c("_lender") & c("_in") & ~c("_ours"),
+        "housing_payment": c("_housing") & c("_out") & ~c("_ours"),
     }
     for way in ("in", "out"):
         for party in ("person", "company"):

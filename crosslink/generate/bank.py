@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from crosslink.config import Config, GeneratorConfig, LinkageConfig
-from crosslink.generate import behaviour, borrowing, linkflows, text
+from crosslink.generate import behaviour, borrowing, housing, linkflows, text
 from crosslink.generate.holdings import ACTIVE, DORMANT, Book, Catalog
 from crosslink.generate.links import Links, build_links
 from crosslink.generate.population import (
@@ -135,6 +135,7 @@ class Bank:
         parts += linkflows.owner_day(self, day)
         parts += linkflows.noise_day(self, day)
         parts += borrowing.borrowing_day(self, day)
+        parts += housing.housing_day(self, day)
         txns = {s: assemble(self, day, s, parts) for s in TRANSACTION_SOURCES}
         delta = sum(np.bincount(t.acct, weights=t.delta, minlength=self.book.n_accounts)
                     for t in txns.values())

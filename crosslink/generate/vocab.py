@@ -100,3 +100,17 @@ LENDERS = (("招联消费金融有限公司 MERCHANTS UNION CONSUMER FINANCE", "
            ("微众银行微粒贷 WELILOAN", "ABOC"))
 LENDER_REPAYMENT_MEMOS = ("还款 REPAYMENT", "分期还款 INSTALMENT", "账单还款 BILL REPAYMENT")
 LENDER_DRAWDOWN_MEMOS = ("借款到账 LOAN DRAWDOWN", "放款 DISBURSEMENT")
+
+# Housing counterparties at other banks (name, bank code): rental platforms that collect rent,
+# and property agents that take viewing deposits and fees from people looking to buy. Their
+# names carry the words `features.housing_markers` keys on (公寓, 租房, 房产经纪, REALTY, ...);
+# none of them is the "物业" of a property-fee bill or a real-estate client's name.
+RENTAL_PLATFORMS = (("北京自如生活资产管理有限公司 ZIROOM RENTAL", "ICBK"),
+                    ("泊寓公寓管理有限公司 BOYU APARTMENT", "CMBC"),
+                    ("魔方公寓 MOFANG APARTMENT", "PCBC"), ("相寓租房 XIANGYU RENTAL", "BKCH"))
+PROPERTY_AGENTS = (("链家房产经纪有限公司 LIANJIA REALTY", "CMBC"),
+                   ("贝壳找房 KE REALTY", "COMM"), ("我爱我家房产经纪 5I5J REALTY", "ABOC"),
+                   ("中原地产代理 CENTALINE REALTY", "ICBK"))
+RENT_MEMOS = ("房租 RENT", "月租 MONTHLY RENT")
+PROPERTY_MEMOS = ("看房意向金 VIEWING DEPOSIT", "房产评估费 APPRAISAL FEE",
+                  "购房咨询 HOME PURCHASE ADVICE", "认筹金 SUBSCRIPTION DEPOSIT")

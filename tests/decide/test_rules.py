@@ -49,6 +49,10 @@ FEATURES = [
     features_row("P14", loan_repayment_elsewhere_count_90d=3),
     features_row("P15", loan_repayment_elsewhere_count_90d=2),
     features_row("P16", loan_repayment_elsewhere_count_90d=6, holds_personal_loan=1),
+    # pays rent and property agents -> mortgage (retail RM)
+    features_row("P17", housing_payment_count_90d=3),
+    features_row("P18", housing_payment_count_90d=2),
+    features_row("P19", housing_payment_count_90d=5, holds_mortgage=1),
 ]
 
 EXPECTED = {
@@ -63,6 +67,7 @@ EXPECTED = {
     ("P8", "wechat_payer_not_bound", "wechat_banking"),
     ("P11", "near_retirement_pension", "personal_pension"),
     ("P14", "borrows_from_consumer_lenders", "personal_loan"),
+    ("P17", "renter_looking_for_a_home", "mortgage"),
 }
 
 

@@ -10,6 +10,7 @@ from tests.features.frames import DAY, frame, row
 
 MARKERS = ["SALARY", "PAYROLL", "工资", "代发"]
 LENDERS = ["消费金融", "花呗"]
+HOUSING = ["公寓", "REALTY"]
 
 
 def _txn(i: int, customer: str, **values) -> dict:
@@ -53,9 +54,17 @@ TXNS = [
          counterparty_name="蚂蚁花呗 HUABEI", memo="借款到账 LOAN DRAWDOWN"),
     _txn(16, "P2", amount_cny=800.0, counterparty_bank="ICBK", counterparty_name="李娜",
          memo="还款 REPAYMENT"),
+    # P4: rent to a rental platform, a viewing deposit to a property agent, and a property-fee
+    # bill (物业, the home they live in: not a housing-market payment)
+    _txn(17, "P4", amount_cny=4200.0, counterparty_bank="CMBC", memo="房租 RENT",
+         counterparty_name="泊寓公寓管理有限公司 BOYU APARTMENT"),
+    _txn(18, "P4", amount_cny=2000.0, counterparty_bank="COMM", memo="看房意向金 VIEWING DEPOSIT",
+         counterparty_name="贝壳找房 KE REALTY"),
+    _txn(19, "P4", txn_type="payment", amount_cny=300.0, counterparty_bank="ICBK",
+         counterparty_name="物业服务中心 PROPERTY FEE", memo="缴费 BILL"),
 ]
 CUSTOMERS = [row("silver.customers", customer_id=c, customer_type=t)
-             for c, t in [("P1", "person"), ("P2", "person"), ("P3", "person"),
+             for c, t in [("P1", "person"), ("P2", "person"), ("P3", "person"), ("P4", "person"),
                           ("C1", "company"), ("C2", "company")]]
 
 
@@ -64,12 +73,12 @@ def result(spark):
     out = customer_daily(frame(spark, "silver.transactions", TXNS),
                          frame(spark, "silver.customers", CUSTOMERS),
                          salary_markers=MARKERS, small_payment_max_cny=200.0,
-                         lender_markers=LENDERS)
+                         lender_markers=LENDERS, housing_markers=HOUSING)
     return {r["customer_id"]: r.asDict() for r in out.collect()}
 
 
 def test_one_row_per_customer_with_a_leg_or_named_as_payer(result):
-    assert sorted(result) == ["C1", "C2", "P1", "P2"]      # P3 did nothing that day
+    assert sorted(result) == ["C1", "C2", "P1", "P2", "P4"]      # P3 did nothing that day
     assert all(r["business_date"] == DAY for r in result.values())
 
 
@@ -77,7 +86,7 @@ def test_columns_are_the_registered_measures(spark):
     out = customer_daily(frame(spark, "silver.transactions", TXNS[:1]),
                          frame(spark, "silver.customers", CUSTOMERS),
                          salary_markers=MARKERS, small_payment_max_cny=200.0,
-                         lender_markers=LENDERS)
+                         lender_markers=LENDERS, housing_markers=HOUSING)
     assert tuple(out.columns) == DAILY_KEYS + DAILY_MEASURES
 
 
@@ -119,6 +128,13 @@ def test_consumer_credit_at_other_lenders(result):
         (1, 6000.0)
     assert (p2["transfer_out_person_count"], p2["transfer_out_company_count"]) == (1, 1)
     assert result["P1"]["loan_repayment_elsewhere_count"] == 0     # 1000 to a trading company
+
+
+def test_rent_and_property_agents_but_not_the_property_fee(result):
+    p4 = result["P4"]
+    assert (p4["housing_payment_count"], p4["housing_payment_cny"]) == (2, 6200.0)
+    assert p4["out_cny"] == 6500.0
+    assert result["P2"]["housing_payment_count"] == 0
 
 
 def test_company_flows(result):

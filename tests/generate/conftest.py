@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -79,3 +80,11 @@ def flat(record: dict) -> dict:
         else:
             out[key] = value
     return out
+
+
+def online_legs_named(home: Path, days, markers) -> pd.DataFrame:
+    """Online-banking legs whose counterparty name holds one of `markers` (case-insensitive)."""
+    rows = [flat(r) for day in days for r in json_records(landing_file(home, day, "online_txn"))]
+    legs = pd.DataFrame(rows)
+    name = legs["counterparty.name"].fillna("").str.upper()
+    return legs[name.apply(lambda n: any(m.upper() in n for m in markers))]

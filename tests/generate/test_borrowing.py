@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from crosslink.generate import vocab
-from tests.generate.conftest import flat, json_records, landing_file, truth
-
-
-def _lender_legs(home, days, markers) -> pd.DataFrame:
-    rows = [flat(r) for day in days for r in json_records(landing_file(home, day, "online_txn"))]
-    legs = pd.DataFrame(rows)
-    name = legs["counterparty.name"].fillna("").str.upper()
-    return legs[name.apply(lambda n: any(m.upper() in n for m in markers))]
+from tests.generate.conftest import online_legs_named, truth
 
 
 def test_every_lender_is_named_so_the_pipeline_can_tell(gen_config):
@@ -25,7 +17,8 @@ def test_every_lender_is_named_so_the_pipeline_can_tell(gen_config):
 
 def test_borrowers_are_the_people_who_need_credit(busy_bank, gen_config):
     home, summary = busy_bank
-    legs = _lender_legs(home, sorted(summary["files"]), gen_config.pipeline.features.lender_markers)
+    legs = online_legs_named(home, sorted(summary["files"]),
+                             gen_config.pipeline.features.lender_markers)
     people = truth(home, "customers")
     people = people[people.customer_type == "P"].set_index("customer_id")
     assert legs.customer_id.isin(people.index).all()             # persons only
@@ -40,6 +33,7 @@ def test_borrowers_are_the_people_who_need_credit(busy_bank, gen_config):
 
 def test_drawdowns_and_repayments_roughly_balance(busy_bank, gen_config):
     home, summary = busy_bank
-    legs = _lender_legs(home, sorted(summary["files"]), gen_config.pipeline.features.lender_markers)
+    legs = online_legs_named(home, sorted(summary["files"]),
+                             gen_config.pipeline.features.lender_markers)
     signed = np.where(legs.direction == "C", 1.0, -1.0) * legs.amount.astype(float)
     assert abs(signed.sum()) < 0.35 * legs.amount.astype(float).sum()
