@@ -1,0 +1,95 @@
+"""How much of each latent trait of the generator the features can read: the ceiling a
+propensity model meets before any modelling choice.
+
+    .venv/bin/python bench/latent_recovery.py --home /path/to/bank --date 2026-01-26
+
+For every person of gold.customer_features at --date, an XGBoost regressor (2-fold by person)
+predicts each latent of truth/customers.parquet from the model feature columns; the table shows
+R² and the three features with the most gain. A latent that weighs in a product's true
+propensity (crosslink/generate/propensity.py) but reads near 0 here is a trait without a
+footprint in the transactions: no model can rank that product close to the oracle. home_need
+is also shown inside its age band (26–42), where all of its variance lives.
+
+The home must have run features for --date (`crosslink nightly` or its features step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PAYROLL_SOURCES = ("client_payroll", "external_salary")
+HOME_BAND = (26, 42)
+
+
+def targets(people: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Latent name -> (values, rows it is judged on)."""
+    every = np.ones(len(people), dtype=bool)
+    band = people.age.between(*HOME_BAND).to_numpy()
+    values = {
+        "log_income": np.log(people.income_monthly), "log_wealth": np.log(people.wealth),
+        "salaried": people.income_source.isin(PAYROLL_SOURCES),
+        "payroll_client": people.income_source == "client_payroll",
+        "credit_need": people.credit_need, "home_need": people.home_need,
+        "save_rate": people.save_rate, "spend": people.spend_intensity,
+        "travel": people.travel_affinity, "children": people.has_children,
+        "digital": people.digital_affinity, "wechat": people.wechat_affinity,
+    }
+    out = {name: (np.asarray(v, dtype=float), every) for name, v in values.items()}
+    out["home_need (age 26-42)"] = (out["home_need"][0], band)
+    return out
+
+
+def recovery(x: np.ndarray, y: np.ndarray, names: list[str], seed: int = 0
+             ) -> tuple[float, list[str]]:
+    """Out-of-fold R² of y from x, and the top-3 features by total gain of the last fold."""
+    import xgboost as xgb
+
+    fold = np.random.default_rng(seed).random(len(y)) < 0.5
+    pred = np.zeros(len(y))
+    params = {"max_depth": 4, "eta": 0.1, "nthread": 2, "seed": seed}
+    for train in (fold, ~fold):
+        model = xgb.train(params, xgb.DMatrix(x[train], y[train], feature_names=names), 150)
+        pred[~train] = model.predict(xgb.DMatrix(x[~train], feature_names=names))
+    gain = model.get_score(importance_type="total_gain")
+    r2 = 1 - np.mean((y - pred) ** 2) / np.var(y)
+    return float(r2), sorted(gain, key=gain.get, reverse=True)[:3]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", required=True, type=Path)
+    parser.add_argument("--date", required=True)
+    args = parser.parse_args()
+
+    import pyarrow.parquet as pq
+    from deltalake import DeltaTable
+
+    from features.columns import FEATURE_COLUMNS
+
+    day = pd.Timestamp(args.date).date()
+    features = DeltaTable(str(args.home / "lake" / "gold" / "customer_features")).to_pandas(
+        filters=[("snapshot_date", "=", day)])
+    features = features[features.customer_type == "person"]
+    truth = pq.read_table(args.home / "truth" / "customers.parquet").to_pandas()
+    people = features.merge(truth, on="customer_id", suffixes=("", "_truth"))
+    names = [c for c in FEATURE_COLUMNS if c in people.columns]
+    x = people[names].to_numpy(np.float32)
+    print(f"{args.home.name} as of {day}: {len(people):,} persons, {len(names)} features")
+    print(f"\n{'latent':22s} {'R2':>6s}  top features by gain")
+    start = time.perf_counter()
+    for name, (y, rows) in targets(people).items():
+        r2, top = recovery(x[rows], y[rows], names)
+        print(f"{name:22s} {r2:6.3f}  {', '.join(top)}")
+    print(f"\n{time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
