@@ -347,6 +347,9 @@ class TrainConfig(_Strict):
     """Which labelled snapshots a model learns from and is judged on (models/dataset.py)."""
 
     train_snapshots: int = Field(default=4, ge=1)    # latest labelable dates before the holdout
+    # training customer-dates without an opening kept at this rate, weighing 1/rate
+    # (models/sampling.py); 1.0 keeps every row
+    negative_rate: float = Field(default=1.0, gt=0, le=1)
     holdout_snapshots: int = Field(default=1, ge=1)  # the latest labelable dates
     # drop training dates whose label window reaches past the holdout date: the same opening
     # must never be a positive in both sets

@@ -25,7 +25,7 @@ from pyspark.sql import functions as F
 from crosslink.context import JobContext, build_context, parse_date, run_job
 from features.columns import FEATURE_COLUMNS
 from features.labels import labels
-from models import dataset, promotion, registry
+from models import dataset, promotion, registry, sampling
 from models.train import TooFewPositives, log_and_register, train_product
 
 FEATURES, HOLDINGS = "gold.customer_features", "silver.holdings"
@@ -57,7 +57,9 @@ def plan_split(ctx: JobContext, horizon: int) -> dataset.Split:
 
 
 def load_training_set(ctx: JobContext, split: dataset.Split) -> dataset.TrainingSet:
-    """Features of the split's dates (one pull) and their labels, as numpy and pandas."""
+    """Features of the split's dates (one pull, training negatives sampled at
+    `negative_rate`) and their labels, as numpy and pandas."""
+    cfg = ctx.config.models.train
     dates = sorted(split.train + split.holdout)
     features = ctx.lake.read(FEATURES).where(F.col("snapshot_date").isin(*dates))
     holdings = ctx.lake.read(HOLDINGS).where(F.col("snapshot_date") <= F.lit(ctx.business_date))
@@ -65,11 +67,13 @@ def load_training_set(ctx: JobContext, split: dataset.Split) -> dataset.Training
     labelled = labels(features.select("snapshot_date", "customer_id", "customer_type",
                                       "risk_rating"),
                       holdings, products, dates, split.horizon)
+    features, labelled = sampling.sample_negatives(
+        features.select("snapshot_date", "customer_id", *FEATURE_COLUMNS), labelled,
+        split.holdout, cfg.negative_rate, cfg.seed)
     label_frame = labelled.select("snapshot_date", "customer_id", "product_code", "suitable",
                                   "label").toPandas()
-    feature_frame = (features.select("snapshot_date", "customer_id", *FEATURE_COLUMNS)
-                     .orderBy("snapshot_date", "customer_id").toArrow().to_pandas())
-    return dataset.build(feature_frame, label_frame, split, ctx.config.models.train)
+    feature_frame = features.orderBy("snapshot_date", "customer_id").toArrow().to_pandas()
+    return dataset.build(feature_frame, label_frame, split, cfg)
 
 
 def true_propensity(ctx: JobContext) -> pd.DataFrame | None:

@@ -7,8 +7,9 @@ end its label window by the first holdout date (d + H <= holdout), so no opening
 positive in both sets and nothing the model learns from happened after the holdout starts.
 
 The features of every chosen date are pulled once into one float32 matrix (one row per
-customer and date); each product's rows are indices into it with their labels, so a product
-costs memory for its labels only, not another copy of 200+ features.
+customer and date, with its sampling weight: models/sampling.py); each product's rows are
+indices into it with their labels, so a product costs memory for its labels only, not another
+copy of 200+ features.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pandas as pd
 from crosslink.config import TrainConfig
 from features.columns import FEATURE_COLUMNS
 from features.labels import labelable_dates
+from models.sampling import WEIGHT
 
 
 class NotEnoughHistory(ValueError):
@@ -64,6 +66,11 @@ class Matrix:
     keys: pd.DataFrame          # snapshot_date, customer_id — row i of `values`
     values: np.ndarray          # float32, rows x FEATURE_COLUMNS
     columns: tuple[str, ...] = FEATURE_COLUMNS
+    weights: np.ndarray | None = None   # float32 per row: 1 / P(kept when sampling); None: 1
+
+    def __post_init__(self) -> None:
+        if self.weights is None:
+            self.weights = np.ones(len(self.values), dtype=np.float32)
 
     def frame(self, rows: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(self.values[rows], columns=list(self.columns))
@@ -91,9 +98,12 @@ class TrainingSet:
 
 
 def to_matrix(features: pd.DataFrame) -> Matrix:
+    """Keys, feature values and weights (the WEIGHT column, else 1 for every row)."""
     keys = features[["snapshot_date", "customer_id"]].reset_index(drop=True)
     values = features[list(FEATURE_COLUMNS)].to_numpy(dtype=np.float32)
-    return Matrix(keys, values)
+    weights = (features[WEIGHT].to_numpy(dtype=np.float32) if WEIGHT in features
+               else np.ones(len(features), dtype=np.float32))
+    return Matrix(keys, values, weights=weights)
 
 
 def product_rows(matrix: Matrix, labels: pd.DataFrame, dates: Sequence[dt.date],

@@ -56,7 +56,7 @@ def _dmatrix(matrix: Matrix, part: ProductRows):
     import xgboost as xgb
 
     return xgb.DMatrix(matrix.values[part.rows], label=part.label,
-                       feature_names=list(matrix.columns))
+                       weight=matrix.weights[part.rows], feature_names=list(matrix.columns))
 
 
 def _validation_split(part: ProductRows, share: float,
@@ -144,7 +144,8 @@ def log_and_register(client, trained: Trained, matrix: Matrix, holdout: ProductR
             "product": trained.product, "horizon_days": split.horizon,
             "train_dates": ",".join(map(str, split.train)),
             "holdout_dates": ",".join(map(str, split.holdout)), "purge": cfg.purge,
-            "suitable_only": cfg.suitable_only, "trees": trained.best_rounds,
+            "suitable_only": cfg.suitable_only, "negative_rate": cfg.negative_rate,
+            "trees": trained.best_rounds,
             "features": len(matrix.columns), **{f"xgb_{k}": v for k, v in _params(cfg).items()}})
         mlflow.log_metrics({k if k.startswith("train_") else f"holdout_{k}": v
                             for k, v in trained.metrics.items() if np.isfinite(v)})
