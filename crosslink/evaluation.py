@@ -104,7 +104,8 @@ def oracle_config(config: Config, objective: str = "value") -> Config:
 def expected(prompts: DataFrame, accept: DataFrame, config: Config) -> dict:
     """prompts, expected accepted offers and expected value (p_accept x points x campaign
     weight, as the configured arbitration weighs them) of a prompt list, and its prompts and
-    expected value per role (where the list spends each role's capacity)."""
+    expected value per role (where the list spends each role's capacity) and per product
+    (where the value comes from)."""
     from crosslink.decide import arbitrate
 
     scored = (prompts.select("customer_id", "product_code", "role")
@@ -112,11 +113,20 @@ def expected(prompts: DataFrame, accept: DataFrame, config: Config) -> dict:
               .select("role", "product_code",
                       F.coalesce("p_accept", F.lit(0.0)).alias("propensity")))
     valued = arbitrate.value(scored, config.products.products, config.policy.arbitration)
-    per_role = valued.groupBy("role").agg(F.count(F.lit(1)).alias("n"),
-                                          F.sum("propensity").alias("accepts"),
-                                          F.sum("value").alias("value")).collect()
-    return {"prompts": sum(int(r["n"]) for r in per_role),
-            "expected_accepts": float(sum(r["accepts"] for r in per_role)),
-            "expected_value": float(sum(r["value"] for r in per_role)),
-            "by_role": {r["role"]: {"prompts": int(r["n"]), "expected_value": float(r["value"])}
-                        for r in sorted(per_role, key=lambda r: r["role"] or "")}}
+    cells = valued.groupBy("role", "product_code").agg(
+        F.count(F.lit(1)).alias("n"), F.sum("propensity").alias("accepts"),
+        F.sum("value").alias("value")).collect()
+    return {"prompts": sum(int(r["n"]) for r in cells),
+            "expected_accepts": float(sum(r["accepts"] for r in cells)),
+            "expected_value": float(sum(r["value"] for r in cells)),
+            "by_role": _totals(cells, "role"), "by_product": _totals(cells, "product_code")}
+
+
+def _totals(cells: list, key: str) -> dict[str, dict]:
+    """{key value: {prompts, expected_value}} summed over the other key, sorted by key."""
+    out: dict[str, dict] = {}
+    for r in sorted(cells, key=lambda r: r[key] or ""):
+        total = out.setdefault(r[key], {"prompts": 0, "expected_value": 0.0})
+        total["prompts"] += int(r["n"])
+        total["expected_value"] += float(r["value"])
+    return out

@@ -44,6 +44,7 @@ class VariantResult:
     expected_value: float
     violations: int             # invariants broken (policy, capacity, suitability, ids): 0
     by_role: dict = dataclasses.field(default_factory=dict)  # role: prompts, expected value
+    by_product: dict = dataclasses.field(default_factory=dict)  # product: the same
 
 
 @dataclass(frozen=True)
@@ -81,17 +82,19 @@ class Evaluation:
                   "pipeline / random: {:.2f}x".format(self.ratio("pipeline", "oracle"),
                                                        self.ratio("pipeline", "rules_only"),
                                                        self.ratio("pipeline", "random"))]
-        return "\n".join(lines + ["", *self.describe_roles()])
+        return "\n".join(lines + ["", *self.breakdown("role"), "",
+                                   *self.breakdown("product")])
 
-    def describe_roles(self) -> list[str]:
-        """Prompts and expected value per role: where each variant spends the capacity."""
-        roles = sorted({role for r in self.results for role in r.by_role})
-        lines = ["prompts (expected value) per role:",
-                 f"{'role':18s}" + "".join(f"{r.variant:>20s}" for r in self.results)]
-        for role in roles:
-            cells = [r.by_role.get(role, {"prompts": 0, "expected_value": 0.0})
-                     for r in self.results]
-            lines.append(f"{role:18s}" + "".join(
+    def breakdown(self, by: str) -> list[str]:
+        """Prompts and expected value per role (where each variant spends the capacity) or
+        per product (where its value comes from)."""
+        tables = [getattr(r, f"by_{by}") for r in self.results]
+        keys = sorted({key for table in tables for key in table}, key=lambda k: k or "")
+        lines = [f"prompts (expected value) per {by}:",
+                 f"{by:22s}" + "".join(f"{r.variant:>20s}" for r in self.results)]
+        for key in keys:
+            cells = [t.get(key, {"prompts": 0, "expected_value": 0.0}) for t in tables]
+            lines.append(f"{key or '-':22s}" + "".join(
                 f"{c['prompts']:>10,} ({c['expected_value']:>7.1f})" for c in cells))
         return lines
 

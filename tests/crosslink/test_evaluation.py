@@ -53,6 +53,8 @@ def test_expected_sums_acceptance_and_weighs_value_like_arbitration(spark, accep
     assert got["by_role"]["teller"]["prompts"] == 2
     assert got["by_role"]["teller"]["expected_value"] == pytest.approx(p1 * points * weight)
     assert got["by_role"]["electronic"]["expected_value"] == pytest.approx(p3 * points * weight)
+    assert got["by_product"] == {"credit_card": {
+        "prompts": 3, "expected_value": pytest.approx((p1 + p3) * points * weight)}}
 
 
 def test_random_scores_are_uniform_reproducible_and_seeded(spark):

@@ -56,10 +56,12 @@ def test_the_figures_are_printed_and_stored(result, bank):
     assert text.splitlines()[0].startswith(f"decision quality on {DAY}")
     assert "pipeline / oracle:" in text and "oracle" in text and "random" in text
     assert "prompts (expected value) per role:" in text
-    for r in result.results:       # the per-role split adds up to the variant's totals
-        assert sum(c["prompts"] for c in r.by_role.values()) == r.prompts
-        assert sum(c["expected_value"] for c in r.by_role.values()) == pytest.approx(
-            r.expected_value)
+    assert "prompts (expected value) per product:" in text
+    for r in result.results:       # each split adds up to the variant's totals
+        for split in (r.by_role, r.by_product):
+            assert sum(c["prompts"] for c in split.values()) == r.prompts
+            assert sum(c["expected_value"] for c in split.values()) == pytest.approx(
+                r.expected_value)
     stored = json.loads((bank.home / "reports" / DAY.isoformat() / "evaluation.json")
                         .read_text())
     assert [r["variant"] for r in stored["results"]] == list(evaluate.VARIANTS)
