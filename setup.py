@@ -15,6 +15,7 @@ STACK = [
     "pandas<3",
     "pyarrow>=15",
     "numpy>=1.26",
+    "scipy>=1.11",                      # special.expit in models/calibration.py
     "pyyaml>=6",
     "pydantic>=2.6",
 ]

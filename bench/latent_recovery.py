@@ -3,12 +3,12 @@ propensity model meets before any modelling choice.
 
     .venv/bin/python bench/latent_recovery.py --home /path/to/bank --date 2026-01-26
 
-For every person of gold.customer_features at --date, an XGBoost regressor (2-fold by person)
-predicts each latent of truth/customers.parquet from the model feature columns; the table shows
-R² and the three features with the most gain. A latent that weighs in a product's true
-propensity (crosslink/generate/propensity.py) but reads near 0 here is a trait without a
-footprint in the transactions: no model can rank that product close to the oracle. home_need
-is also shown inside its age band (26–42), where all of its variance lives.
+For every person, then every company, of gold.customer_features at --date, an XGBoost
+regressor (2-fold by customer) predicts each latent of truth/customers.parquet from the model
+feature columns; the table shows R² and the three features with the most gain. A latent that
+weighs in a product's true propensity (crosslink/generate/propensity.py) but reads near 0 here
+is a trait without a footprint in the transactions: no model can rank that product close to
+the oracle. home_need is also shown inside its age band (26–42), where all of its variance lives.
 
 The home must have run features for --date (`crosslink nightly` or its features step).
 """
@@ -30,7 +30,7 @@ HOME_BAND = (26, 42)
 
 
 def targets(people: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Latent name -> (values, rows it is judged on)."""
+    """A person's latent name -> (values, rows it is judged on)."""
     every = np.ones(len(people), dtype=bool)
     band = people.age.between(*HOME_BAND).to_numpy()
     values = {
@@ -45,6 +45,16 @@ def targets(people: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     out = {name: (np.asarray(v, dtype=float), every) for name, v in values.items()}
     out["home_need (age 26-42)"] = (out["home_need"][0], band)
     return out
+
+
+def company_targets(companies: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A company's latent name -> (values, rows): the needs behind the corporate products."""
+    every = np.ones(len(companies), dtype=bool)
+    values = {"growth": companies.growth_need, "capex": companies.capex_need,
+              "trade": companies.trade_activity, "fund_assets": companies.fund_assets,
+              "log_turnover": np.log(companies.annual_turnover),
+              "log_headcount": np.log(companies.headcount)}
+    return {name: (np.asarray(v, dtype=float), every) for name, v in values.items()}
 
 
 def recovery(x: np.ndarray, y: np.ndarray, names: list[str], seed: int = 0
@@ -77,17 +87,18 @@ def main() -> None:
     day = pd.Timestamp(args.date).date()
     features = DeltaTable(str(args.home / "lake" / "gold" / "customer_features")).to_pandas(
         filters=[("snapshot_date", "=", day)])
-    features = features[features.customer_type == "person"]
     truth = pq.read_table(args.home / "truth" / "customers.parquet").to_pandas()
-    people = features.merge(truth, on="customer_id", suffixes=("", "_truth"))
-    names = [c for c in FEATURE_COLUMNS if c in people.columns]
-    x = people[names].to_numpy(np.float32)
-    print(f"{args.home.name} as of {day}: {len(people):,} persons, {len(names)} features")
-    print(f"\n{'latent':22s} {'R2':>6s}  top features by gain")
     start = time.perf_counter()
-    for name, (y, rows) in targets(people).items():
-        r2, top = recovery(x[rows], y[rows], names)
-        print(f"{name:22s} {r2:6.3f}  {', '.join(top)}")
+    for kind, latents in (("person", targets), ("company", company_targets)):
+        rows = features[features.customer_type == kind].merge(truth, on="customer_id",
+                                                              suffixes=("", "_truth"))
+        names = [c for c in FEATURE_COLUMNS if c in rows.columns]
+        x = rows[names].to_numpy(np.float32)
+        print(f"\n{args.home.name} as of {day}: {len(rows):,} {kind}s, {len(names)} features")
+        print(f"{'latent':22s} {'R2':>6s}  top features by gain")
+        for name, (y, judged) in latents(rows).items():
+            r2, top = recovery(x[judged], y[judged], names)
+            print(f"{name:22s} {r2:6.3f}  {', '.join(top)}")
     print(f"\n{time.perf_counter() - start:.0f} s")
 
 

@@ -82,10 +82,16 @@ class FeaturesConfig(_Strict):
     windows: list[int] = [30, 90]          # days per rolling window; must match the table
     label_horizon_days: int = Field(default=30, ge=1)   # label: opened within (d, d + this]
     small_payment_max_cny: float = Field(default=200.0, gt=0)   # a "small" WeChat payment
-    # counterparty-name words that mark a consumer lender at another institution
+    # counterparty-name words that mark a lender at another institution (consumer finance,
+    # factoring), a rental platform or property agent, an equipment vendor
     lender_markers: list[str] = Field(min_length=1)
-    # ... and a rental platform or a property agent
     housing_markers: list[str] = Field(min_length=1)
+    equipment_markers: list[str] = Field(min_length=1)
+
+    def counterparty_markers(self) -> dict[str, list[str]]:
+        """Counterparty kind -> the name words that mark it (`features.daily.MARKED`)."""
+        return {"lender": self.lender_markers, "housing": self.housing_markers,
+                "equipment": self.equipment_markers}
 
     @field_validator("windows")
     @classmethod

@@ -35,6 +35,7 @@ from pyspark.sql import functions as F
 
 from crosslink.config import CampaignWeights, Config
 from crosslink.decide.columns import HIT_DDL
+from models.sampling import unit_hash
 
 ORACLE_MODEL, RANDOM_MODEL = "oracle", "random"
 
@@ -75,8 +76,7 @@ def oracle_scores(pairs: DataFrame, day: dt.date) -> DataFrame:
 
 def random_scores(pairs: DataFrame, day: dt.date, seed: int) -> DataFrame:
     """A uniform score per pair, reproducible: a hash of the seed, customer and product."""
-    unit = (F.abs(F.xxhash64(F.lit(seed), "customer_id", "product_code")) % 1_000_003) / 1_000_003
-    return _scores(pairs, day, unit, RANDOM_MODEL)
+    return _scores(pairs, day, unit_hash(seed, "customer_id", "product_code"), RANDOM_MODEL)
 
 
 def no_hits(spark) -> DataFrame:

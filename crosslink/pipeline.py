@@ -7,7 +7,7 @@ Airflow runs the same job modules one task each; this is the scheduler-free path
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from crosslink.context import JobContext
@@ -136,6 +136,19 @@ def nightly(ctx: JobContext, progress: Callable[[str], None] = print,
     finally:
         ctx.run_log.flush()
     return summaries
+
+
+def run_steps(ctx: JobContext, names: Sequence[str]) -> list[StepSummary]:
+    """Only the named steps, in the given order (e.g. a bench building history: ingest,
+    conform, features); ops.runs gets their records at the end."""
+    steps = dict(STEPS)
+    unknown = [n for n in names if n not in steps]
+    if unknown:
+        raise ValueError(f"unknown steps {unknown}; steps: {list(steps)}")
+    try:
+        return [steps[name](ctx) for name in names]
+    finally:
+        ctx.run_log.flush()
 
 
 def format_summary(summaries: list[StepSummary]) -> str:

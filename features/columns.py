@@ -58,10 +58,12 @@ DAILY_MEASURES: tuple[str, ...] = (
               "transfer_out_company"),
     "wechat_small_payment_count",
     *_counted("invest_out", "fx"),
-    # consumer credit at other lenders (features.lender_markers): repaid, and drawn
+    # credit at other lenders (features.lender_markers): repaid, and drawn
     *_counted("loan_repayment_elsewhere", "loan_drawdown_elsewhere"),
     # rent to rental platforms and fees to property agents (features.housing_markers)
     *_counted("housing_payment"),
+    # payments to machinery vendors (features.equipment_markers)
+    *_counted("equipment_payment"),
     # companies
     *_counted("payroll_out", "supplier_payment", "customer_receipt"),
     "trade_count", "trade_in_cny", "trade_out_cny",

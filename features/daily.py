@@ -4,10 +4,10 @@ Every measure of `features.columns.DAILY_MEASURES` is a count (`_count`) or a CN
 of the customer's legs that meet one condition: a channel and direction, a salary credit (the
 same rule as `crosslink.linkage`: payroll type or a salary word in the memo) and whether the
 payer banks with us, card spending by merchant category, transfers with persons or companies,
-small WeChat payments, repayments to and drawdowns from consumer lenders at other institutions
-(a lender's name carries one of `lender_markers`), rent and property-agent payments (the
-payee's name carries one of `housing_markers`), and, for companies, payroll, supplier
-payments, customer receipts, trade and money arriving from other banks. One more measure is
+small WeChat payments, repayments to and drawdowns from lenders at other institutions, rent
+and property-agent payments, payments to equipment vendors (each such counterparty is known by
+words of its name: `MARKED`), and, for companies, payroll, supplier payments, customer
+receipts, trade and money arriving from other banks. One more measure is
 seen from the other side: salary credits our customers receive from one of our companies'
 accounts at another bank (`payroll_elsewhere_*`, booked on the company) — the sign that it
 pays its staff elsewhere.
@@ -18,7 +18,7 @@ data, not with the customer count, and the window roll-up treats a missing row a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -30,20 +30,25 @@ from features.columns import CHANNELS, DAILY_KEYS, DAILY_MEASURES, column_type
 # Counterparty names that belong to companies, whoever they bank with (upper-cased text).
 COMPANY_NAME_PATTERN = r"(公司|集团|企业|LTD|LIMITED|INC\b|GMBH|LLC|S\.A\.|PTE|CORP|CO\.)"
 ELSEWHERE = ("payroll_elsewhere_count", "payroll_elsewhere_cny")
+# Counterparties known by words of their name (pipeline.yaml features.<kind>_markers): a
+# consumer-finance or factoring lender, a rental platform or property agent, an equipment vendor
+MARKED = ("lender", "housing", "equipment")
 
 
 def customer_daily(txns: DataFrame, customers: DataFrame, *, salary_markers: Sequence[str],
-                   small_payment_max_cny: float, lender_markers: Sequence[str],
-                   housing_markers: Sequence[str]) -> DataFrame:
+                   small_payment_max_cny: float,
+                   markers: Mapping[str, Sequence[str]]) -> DataFrame:
     """One row per (business_date, customer_id) with every daily measure, zeros filled.
 
     `txns`: silver.transactions of the day; `customers`: silver.customers of the same date
     (who is a company, on either side of a leg). `small_payment_max_cny`: the largest WeChat
-    payment that still counts as small (everyday spending). `lender_markers`: words of a
-    consumer lender's name, `housing_markers`: of a rental platform's or a property agent's
-    (`pipeline.yaml` features).
+    payment that still counts as small (everyday spending). `markers`: for each kind of
+    `MARKED`, the words of such a counterparty's name (`FeaturesConfig.counterparty_markers`).
     """
-    legs = _classify(txns, customers, salary_markers, lender_markers, housing_markers)
+    missing = set(MARKED) - set(markers)
+    if missing:
+        raise ValueError(f"customer_daily: no markers for counterparty kinds {sorted(missing)}")
+    legs = _classify(txns, customers, salary_markers, markers)
     own = legs.groupBy(*DAILY_KEYS).agg(*_aggregates(small_payment_max_cny))
     seen = _payroll_seen_elsewhere(legs)
     both = own.join(seen, list(DAILY_KEYS), "full")
@@ -51,9 +56,9 @@ def customer_daily(txns: DataFrame, customers: DataFrame, *, salary_markers: Seq
 
 
 def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[str],
-              lender_markers: Sequence[str], housing_markers: Sequence[str]) -> DataFrame:
-    """Each leg with its direction, salary, lender, housing and counterparty flags, its CNY
-    amount."""
+              markers: Mapping[str, Sequence[str]]) -> DataFrame:
+    """Each leg with its direction, salary, counterparty-kind flags (`_lender`, ... of
+    `MARKED`), its CNY amount."""
     kinds = customers.select("customer_id", "customer_type")
     holder = kinds.select(F.col("customer_id").alias("_holder_id"),
                           (F.col("customer_type") == "company").alias("_company"))
@@ -63,7 +68,6 @@ def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[st
     cp_kind = F.coalesce(F.col("_cp_type"), F.when(F.col("counterparty_name").isNull(), None)
                          .when(named_company, "company").otherwise("person"))
     incoming = F.col("direction") == "C"
-    lender = contains_any("counterparty_name", lender_markers)
     return (txns
             .join(holder, F.col("customer_id") == F.col("_holder_id"), "left")
             .join(counterparty, F.col("counterparty_customer_id") == F.col("_cp_id"), "left")
@@ -73,8 +77,9 @@ def _classify(txns: DataFrame, customers: DataFrame, salary_markers: Sequence[st
                     (_is_salary(salary_markers) & incoming).alias("_salary"),
                     F.coalesce("counterparty_is_ours", F.lit(False)).alias("_ours"),
                     F.coalesce("_company", F.lit(False)).alias("_company"),
-                    cp_kind.alias("_cp_kind"), lender.alias("_lender"),
-                    contains_any("counterparty_name", housing_markers).alias("_housing"),
+                    cp_kind.alias("_cp_kind"),
+                    *(contains_any("counterparty_name", markers[kind]).alias(f"_{kind}")
+                      for kind in MARKED),
                     F.coalesce("amount_cny", F.lit(0.0)).alias("_amount")))
 
 
@@ -97,13 +102,14 @@ def _conditions(small_payment_max_cny: float) -> dict[str, Column]:
         "payroll_out": (kind == "payroll") & c("_out"),
         "supplier_payment": c("_company") & c("_out") & (kind == "payment"),
         "customer_receipt": c("_company") & c("_in") & kind.isin("transfer", "payment")
-        & ~c("_salary"),
+        & ~c("_salary") & ~c("_lender"),
         "trade": kind == "trade", "trade_in": (kind == "trade") & c("_in"),
         "trade_out": (kind == "trade") & c("_out"),
         "inflow_other_bank": c("_in") & c("counterparty_bank").isNotNull() & ~c("_ours"),
         "loan_repayment_elsewhere": c("_lender") & c("_out") & ~c("_ours"),
         "loan_drawdown_elsewhere": c("_lender") & c("_in") & ~c("_ours"),
         "housing_payment": c("_housing") & c("_out") & ~c("_ours"),
+        "equipment_payment": c("_equipment") & c("_out") & ~c("_ours"),
     }
     for way in ("in", "out"):
         for party in ("person", "company"):

@@ -50,8 +50,7 @@ def build_daily(ctx: JobContext, customers: DataFrame) -> DataFrame:
     txns = ctx.partition("silver.transactions", ctx.business_date)
     return daily.customer_daily(txns, customers, salary_markers=cfg.conform.salary_markers,
                                 small_payment_max_cny=cfg.features.small_payment_max_cny,
-                                lender_markers=cfg.features.lender_markers,
-                                housing_markers=cfg.features.housing_markers)
+                                markers=cfg.features.counterparty_markers())
 
 
 def _stored_window(ctx: JobContext) -> DataFrame:

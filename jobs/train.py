@@ -64,15 +64,19 @@ def load_training_set(ctx: JobContext, split: dataset.Split) -> dataset.Training
     features = ctx.lake.read(FEATURES).where(F.col("snapshot_date").isin(*dates))
     holdings = ctx.lake.read(HOLDINGS).where(F.col("snapshot_date") <= F.lit(ctx.business_date))
     products = ctx.config.products.products
+    # the labels feed the sampling, the kept rows and the label frame: compute them once
     labelled = labels(features.select("snapshot_date", "customer_id", "customer_type",
                                       "risk_rating"),
-                      holdings, products, dates, split.horizon)
-    features, labelled = sampling.sample_negatives(
-        features.select("snapshot_date", "customer_id", *FEATURE_COLUMNS), labelled,
-        split.holdout, cfg.negative_rate, cfg.seed)
-    label_frame = labelled.select("snapshot_date", "customer_id", "product_code", "suitable",
-                                  "label").toPandas()
-    feature_frame = features.orderBy("snapshot_date", "customer_id").toArrow().to_pandas()
+                      holdings, products, dates, split.horizon).persist()
+    try:
+        kept, kept_labels = sampling.sample_negatives(
+            features.select("snapshot_date", "customer_id", *FEATURE_COLUMNS), labelled,
+            split.holdout, cfg.negative_rate, cfg.seed)
+        label_frame = kept_labels.select("snapshot_date", "customer_id", "product_code",
+                                         "suitable", "label").toPandas()
+        feature_frame = kept.orderBy("snapshot_date", "customer_id").toArrow().to_pandas()
+    finally:
+        labelled.unpersist()
     return dataset.build(feature_frame, label_frame, split, cfg)
 
 

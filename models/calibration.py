@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+from scipy.special import expit
 
 _EPS = 1e-7
 MIN_SLOPE, MAX_SLOPE = 0.05, 5.0         # a fit outside this is noise on few positives
@@ -57,7 +58,7 @@ def _newton(x: np.ndarray, y: np.ndarray, fixed_slope: float | None = None,
     free = [1] if fixed_slope is not None else [0, 1]
     w = np.array([1.0 if fixed_slope is None else fixed_slope, 0.0])
     for _ in range(iterations):
-        p = 1 / (1 + np.exp(-(design @ w)))
+        p = expit(design @ w)
         d = design[:, free]
         gradient = d.T @ (p - y)
         hessian = (d * (p * (1 - p))[:, None]).T @ d + 1e-9 * np.eye(len(free))
@@ -78,7 +79,7 @@ def fold(booster, slope: float, intercept: float):
     params = learner["learner_model_param"]
     base = float(np.ravel(json.loads(params["base_score"]))[0])    # "[5E-1]" or "0.5"
     margin = slope * float(_logit(np.array([base]))[0]) + intercept
-    calibrated_base = 1 / (1 + np.exp(-margin))
+    calibrated_base = float(expit(margin))
     params["base_score"] = f"[{calibrated_base:.9E}]"
     for tree in learner["gradient_booster"]["model"]["trees"]:
         tree["base_weights"] = [slope * v for v in tree["base_weights"]]

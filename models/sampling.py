@@ -36,6 +36,8 @@ def sample_negatives(features: DataFrame, labelled: DataFrame, holdout: Sequence
     """
     if not 0 < rate <= 1:
         raise ValueError(f"negative sampling rate must be in (0, 1], got {rate}")
+    if rate == 1:
+        return features.withColumn(WEIGHT, F.lit(1.0)), labelled
     opened = (labelled.groupBy(*KEYS).agg(F.max("label").alias("_opened")))
     in_holdout = F.col("snapshot_date").isin(*holdout) if holdout else F.lit(False)
     whole = in_holdout | (F.coalesce(F.col("_opened"), F.lit(0)) > 0)

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crosslink.generate import text, vocab
-from crosslink.generate.linkflows import single_leg
+from crosslink.generate.linkflows import counterparties, counterparty_legs
 from crosslink.generate.rng import lognormal_mean
 from crosslink.generate.transactions import Day, Part
 
@@ -29,11 +29,7 @@ EVENTS_PER_DAY_AT_FULL_NEED = 0.35  # credit_need 1.0: a lender leg every ~3 day
 REPAYMENT_SHARE = 0.75              # of the legs; a drawdown is 3x a repayment on average
 REPAYMENT_INCOME_SHARE = 0.12       # mean repayment at credit_need 1.0, as a share of income
 
-# each lender: its name, its bank's code, and one account there
-_NAMES = text.options([name for name, _ in vocab.LENDERS])
-_BANKS = text.options([code for _, code in vocab.LENDERS])
-_ACCOUNTS = text.options([f"{vocab.OTHER_BANKS[code][0]}{k + 1:0>12}"
-                          for k, (_, code) in enumerate(vocab.LENDERS)])
+LENDERS = counterparties(vocab.LENDERS, 1)
 
 
 def borrowing_day(bank: Bank, day: Day) -> list[Part]:
@@ -49,10 +45,5 @@ def borrowing_day(bank: Bank, day: Day) -> list[Part]:
     lender = rng.integers(0, len(vocab.LENDERS), size=n)
     memo = pc.if_else(pa.array(repay), text.choose(rng, vocab.LENDER_REPAYMENT_MEMOS, n),
                       text.choose(rng, vocab.LENDER_DRAWDOWN_MEMOS, n))
-    cols = {"txn_type": "transfer", "memo": memo,
-            "counterparty_account": text.take(_ACCOUNTS, lender),
-            "counterparty_name": text.take(_NAMES, lender),
-            "counterparty_bank": text.take(_BANKS, lender),
-            "device": text.choose(rng, vocab.DEVICES_RETAIL, n)}
-    sec = 7 * 3600 + rng.integers(0, 15 * 3600, size=n)
-    return [single_leg(bank, who, amount, sec, ~repay, cols)]
+    return [counterparty_legs(bank, rng, who, amount, ~repay, LENDERS, lender, memo,
+                              vocab.DEVICES_RETAIL)]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crosslink.generate import text, vocab
-from crosslink.generate.linkflows import single_leg
+from crosslink.generate.linkflows import counterparties, counterparty_legs
 from crosslink.generate.rng import lognormal_mean, stream
 from crosslink.generate.transactions import Day, Part
 
@@ -28,20 +28,13 @@ AGENT_VISITS_PER_DAY = 0.2           # × home_need²: near 4 a month at home_ne
 AGENT_PAYMENT_MEAN_CNY = 2000.0
 
 
-def _counterparties(table: tuple[tuple[str, str], ...], first: int) -> tuple:
-    """Names, bank codes and one account each, as options for `text.take`."""
-    accounts = [f"{vocab.OTHER_BANKS[code][0]}{first + k:0>12}" for k, (_, code) in
-                enumerate(table)]
-    return (text.options([name for name, _ in table]), text.options([c for _, c in table]),
-            text.options(accounts))
-
-
-_PLATFORMS = _counterparties(vocab.RENTAL_PLATFORMS, 101)
-_AGENTS = _counterparties(vocab.PROPERTY_AGENTS, 201)
+PLATFORMS = counterparties(vocab.RENTAL_PLATFORMS, 101)
+AGENTS = counterparties(vocab.PROPERTY_AGENTS, 201)
 
 
 def renters(bank: Bank) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Who rents (person rows), their platform and their rent day: fixed for the bank's life."""
+    """Who rents (person rows), their platform and their rent day: fixed for the bank's life
+    (drawn once, kept as `Bank.renters`)."""
     p = bank.persons
     rng = stream(bank.seed, "housing", "renters")
     draw = rng.random(p.n)
@@ -58,12 +51,11 @@ def housing_day(bank: Bank, day: Day) -> list[Part]:
 
 def _rent(bank: Bank, day: Day) -> Part:
     rng = day.rng("housing", "rent")
-    who, platform, rent_day = renters(bank)
+    who, platform, rent_day = bank.renters
     due = rent_day == day.dom
     who, platform = who[due], platform[due]
-    n = len(who)
     amount = np.round(lognormal_mean(rng, bank.persons.income[who] * RENT_INCOME_SHARE, 0.2), -1)
-    return _legs(bank, rng, who, amount, _PLATFORMS, platform, vocab.RENT_MEMOS, n)
+    return _transfers(bank, rng, who, amount, PLATFORMS, platform, vocab.RENT_MEMOS)
 
 
 def _agents(bank: Bank, day: Day) -> Part:
@@ -75,15 +67,11 @@ def _agents(bank: Bank, day: Day) -> Part:
     amount = np.round(np.maximum(lognormal_mean(rng, AGENT_PAYMENT_MEAN_CNY, 0.8, size=n), 200),
                       -2)
     agent = rng.integers(0, len(vocab.PROPERTY_AGENTS), size=n)
-    return _legs(bank, rng, who, amount, _AGENTS, agent, vocab.PROPERTY_MEMOS, n)
+    return _transfers(bank, rng, who, amount, AGENTS, agent, vocab.PROPERTY_MEMOS)
 
 
-def _legs(bank, rng, who, amount, parties, which, memos, n) -> Part:
-    names, banks, accounts = parties
-    cols = {"txn_type": "transfer", "memo": text.choose(rng, memos, n),
-            "counterparty_account": text.take(accounts, which),
-            "counterparty_name": text.take(names, which),
-            "counterparty_bank": text.take(banks, which),
-            "device": text.choose(rng, vocab.DEVICES_RETAIL, n)}
-    sec = 7 * 3600 + rng.integers(0, 15 * 3600, size=n)
-    return single_leg(bank, who, amount, sec, np.zeros(n, dtype=bool), cols)
+def _transfers(bank, rng, who, amount, parties, which, memos) -> Part:
+    """Payments from `who` to `parties[which]`."""
+    n = len(who)
+    return counterparty_legs(bank, rng, who, amount, np.zeros(n, dtype=bool), parties, which,
+                             text.choose(rng, memos, n), vocab.DEVICES_RETAIL)

@@ -13,7 +13,8 @@ say what the generated data actually reveals (`truth.link_truth`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -61,6 +62,37 @@ def single_leg(bank: Bank, cust, amount, sec, incoming, cols, evidence=None) -> 
         part.ev_person = part.ev_company = np.full(n, -1)
         part.ev_kind = np.zeros(n, dtype=np.int64)
     return part
+
+
+class Counterparties(NamedTuple):
+    """Named counterparties at other banks (lenders, agents, vendors): name, bank code and
+    one account each, as options for `text.take`."""
+    names: pa.Array
+    banks: pa.Array
+    accounts: pa.Array
+
+
+def counterparties(table: Sequence[tuple[str, str]], first: int) -> Counterparties:
+    """From a vocab table of (name, bank code); accounts numbered from `first` in each bank's
+    format, so every counterparty has one stable account."""
+    accounts = [f"{vocab.OTHER_BANKS[code][0]}{first + k:0>12}" for k, (_, code) in
+                enumerate(table)]
+    return Counterparties(text.options([name for name, _ in table]),
+                          text.options([code for _, code in table]), text.options(accounts))
+
+
+def counterparty_legs(bank: Bank, rng, cust, amount, incoming, parties: Counterparties,
+                      which, memo, devices: Sequence[str]) -> Part:
+    """Online transfers between our customers `cust` and the named outside counterparties
+    `parties[which]`, during the day (07:00-22:00)."""
+    n = len(cust)
+    cols = {"txn_type": "transfer", "memo": memo,
+            "counterparty_account": text.take(parties.accounts, which),
+            "counterparty_name": text.take(parties.names, which),
+            "counterparty_bank": text.take(parties.banks, which),
+            "device": text.choose(rng, devices, n)}
+    sec = 7 * 3600 + rng.integers(0, 15 * 3600, size=n)
+    return single_leg(bank, cust, amount, sec, incoming, cols)
 
 
 def _as_company(bank: Bank, comp: np.ndarray) -> dict:

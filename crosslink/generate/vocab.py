@@ -114,3 +114,23 @@ PROPERTY_AGENTS = (("链家房产经纪有限公司 LIANJIA REALTY", "CMBC"),
 RENT_MEMOS = ("房租 RENT", "月租 MONTHLY RENT")
 PROPERTY_MEMOS = ("看房意向金 VIEWING DEPOSIT", "房产评估费 APPRAISAL FEE",
                   "购房咨询 HOME PURCHASE ADVICE", "认筹金 SUBSCRIPTION DEPOSIT")
+
+# Companies' counterparties at other institutions (name, bank code). Factoring and supply-chain
+# finance houses lend to companies short of working capital: their names carry words of
+# `features.lender_markers` (保理, FACTORING, 供应链金融), none of them the 供应链管理 of a
+# wholesale client's name. Equipment vendors sell machinery to companies that invest: their
+# names carry `features.equipment_markers` (重工, 装备, MACHINERY, EQUIPMENT), none of them the
+# 机械制造 or 医疗器械 of a client's name.
+FACTORS = (("平安国际商业保理有限公司 PING AN FACTORING", "PCBC"),
+           ("联易融供应链金融 LINKLOGIS SUPPLY CHAIN FINANCE", "CMBC"),
+           ("中企云链商业保理 ZQYL FACTORING", "ICBK"),
+           ("远东宏信商业保理 FAR EAST FACTORING", "BKCH"))
+FACTORING_DRAWDOWN_MEMOS = ("保理融资款 FACTORING ADVANCE", "应收账款融资 RECEIVABLES FINANCE")
+FACTORING_REPAYMENT_MEMOS = ("保理还款 FACTORING REPAYMENT", "融资还款 FINANCE REPAYMENT")
+EQUIPMENT_VENDORS = (("三一重工股份有限公司 SANY HEAVY MACHINERY", "ICBK"),
+                     ("徐工重型装备 XCMG MACHINERY", "CMBC"),
+                     ("海天塑机装备 HAITIAN MACHINERY", "PCBC"),
+                     ("大族激光装备 HANS LASER EQUIPMENT", "BKCH"),
+                     ("中联重工装备 ZOOMLION EQUIPMENT", "COMM"))
+EQUIPMENT_MEMOS = ("设备采购款 EQUIPMENT PURCHASE", "设备首付款 EQUIPMENT DOWN PAYMENT",
+                   "生产线设备款 PRODUCTION LINE")

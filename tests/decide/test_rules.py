@@ -25,6 +25,12 @@ FEATURES = [
     # trade flows -> cash management and trade finance; counterparty flows -> cash only
     _company("C6", trade_count_90d=8),
     _company("C7", supplier_payment_count_90d=30, customer_receipt_count_90d=20),
+    # finances receivables with factoring houses -> working-capital loan (corporate RM)
+    _company("C9", loan_drawdown_elsewhere_count_90d=1, loan_repayment_elsewhere_count_90d=2),
+    _company("C10", loan_drawdown_elsewhere_count_90d=1, loan_repayment_elsewhere_count_90d=1),
+    # buys machinery -> financial leasing (specialist centre), unless it leases already
+    _company("C11", equipment_payment_count_90d=2),
+    _company("C12", equipment_payment_count_90d=4, holds_financial_leasing=1),
     # person columns on a company row never fire a person rule
     _company("C8", wechat_small_payment_count_30d=50, age=55, salary_credit_count_90d=5),
     # employee of a payroll client without a card -> credit card via the teller
@@ -61,6 +67,8 @@ EXPECTED = {
     ("C6", "trade_flows_cash_management", "cash_management"),
     ("C6", "trade_flows_trade_finance", "trade_finance"),
     ("C7", "trade_flows_cash_management", "cash_management"),
+    ("C9", "factoring_instead_of_credit", "working_capital_loan"),
+    ("C11", "buys_equipment", "financial_leasing"),
     ("P1", "payroll_employee_no_card", "credit_card"),
     ("P4", "client_executive_high_balance", "wealth_management"),
     ("P6", "large_idle_balance", "wealth_management"),

@@ -9,8 +9,8 @@ from features.daily import customer_daily
 from tests.features.frames import DAY, frame, row
 
 MARKERS = ["SALARY", "PAYROLL", "工资", "代发"]
-LENDERS = ["消费金融", "花呗"]
-HOUSING = ["公寓", "REALTY"]
+NAMED = {"lender": ["消费金融", "花呗", "保理", "供应链金融"], "housing": ["公寓", "REALTY"],
+         "equipment": ["重工", "装备"]}
 
 
 def _txn(i: int, customer: str, **values) -> dict:
@@ -44,6 +44,17 @@ TXNS = [
          counterparty_name="苏州新凤商贸有限公司", memo="收款 RECEIPT"),
     _txn(12, "C1", txn_type="trade", direction="C", amount=1000.0, currency="USD",
          amount_cny=7100.0, counterparty_bank="HSBC", counterparty_name="Atlas Supply GmbH"),
+    # C1: a factoring advance and a repayment to a supply-chain financier (lenders, not
+    # customers); machinery from an equipment vendor, and goods from a machine-making client
+    # (机械制造 in its name: a supplier, not an equipment vendor)
+    _txn(20, "C1", direction="C", amount_cny=60000.0, counterparty_bank="PCBC",
+         counterparty_name="平安国际商业保理有限公司 PING AN FACTORING", memo="保理融资款"),
+    _txn(21, "C1", amount_cny=20000.0, counterparty_bank="CMBC", memo="融资还款",
+         counterparty_name="联易融供应链金融 LINKLOGIS SUPPLY CHAIN FINANCE"),
+    _txn(22, "C1", amount_cny=150000.0, counterparty_bank="ICBK", memo="设备采购款",
+         counterparty_name="三一重工股份有限公司 SANY HEAVY MACHINERY"),
+    _txn(23, "C1", txn_type="payment", amount_cny=900.0, counterparty_bank="BKCH",
+         counterparty_name="宁波精工机械制造有限公司", memo="货款 GOODS PAYMENT"),
     # P2: one ATM withdrawal
     _txn(13, "P2", channel="atm", source="atm_txn", txn_type="withdrawal", amount_cny=300.0),
     # P2: a repayment to a consumer lender, a drawdown from a credit app, and a repayment to a
@@ -73,7 +84,7 @@ def result(spark):
     out = customer_daily(frame(spark, "silver.transactions", TXNS),
                          frame(spark, "silver.customers", CUSTOMERS),
                          salary_markers=MARKERS, small_payment_max_cny=200.0,
-                         lender_markers=LENDERS, housing_markers=HOUSING)
+                         markers=NAMED)
     return {r["customer_id"]: r.asDict() for r in out.collect()}
 
 
@@ -86,7 +97,7 @@ def test_columns_are_the_registered_measures(spark):
     out = customer_daily(frame(spark, "silver.transactions", TXNS[:1]),
                          frame(spark, "silver.customers", CUSTOMERS),
                          salary_markers=MARKERS, small_payment_max_cny=200.0,
-                         lender_markers=LENDERS, housing_markers=HOUSING)
+                         markers=NAMED)
     assert tuple(out.columns) == DAILY_KEYS + DAILY_MEASURES
 
 
@@ -140,12 +151,22 @@ def test_rent_and_property_agents_but_not_the_property_fee(result):
 def test_company_flows(result):
     c1 = result["C1"]
     assert (c1["payroll_out_count"], c1["payroll_out_cny"]) == (1, 8000.0)
-    assert (c1["supplier_payment_count"], c1["supplier_payment_cny"]) == (1, 5000.0)
+    assert (c1["supplier_payment_count"], c1["supplier_payment_cny"]) == (2, 5900.0)
     assert (c1["customer_receipt_count"], c1["customer_receipt_cny"]) == (1, 3000.0)
     assert (c1["trade_count"], c1["trade_in_cny"], c1["trade_out_cny"]) == (1, 7100.0, 0.0)
     assert (c1["fx_count"], c1["fx_cny"]) == (1, 7100.0)
-    assert (c1["inflow_other_bank_count"], c1["inflow_other_bank_cny"]) == (2, 10100.0)
+    assert (c1["inflow_other_bank_count"], c1["inflow_other_bank_cny"]) == (3, 70100.0)
     assert c1["payroll_elsewhere_count"] == 0
+
+
+def test_company_financing_elsewhere_and_equipment_purchases(result):
+    c1 = result["C1"]
+    assert (c1["loan_drawdown_elsewhere_count"], c1["loan_drawdown_elsewhere_cny"]) == \
+        (1, 60000.0)
+    assert (c1["loan_repayment_elsewhere_count"], c1["loan_repayment_elsewhere_cny"]) == \
+        (1, 20000.0)
+    assert (c1["equipment_payment_count"], c1["equipment_payment_cny"]) == (1, 150000.0)
+    assert result["P2"]["equipment_payment_count"] == 0
 
 
 def test_salary_paid_from_another_bank_is_booked_on_the_company(result):

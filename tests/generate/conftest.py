@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -52,6 +53,15 @@ def busy_bank(tmp_path_factory):
     return home, summary
 
 
+@pytest.fixture(scope="session")
+def corporate_bank(tmp_path_factory):
+    """Many companies (0.4 of the customers), two weeks, no defects: company behaviour."""
+    config = make_config(corporate_share=0.4, defects={k: 0.0 for k in DEFECT_KINDS})
+    home = tmp_path_factory.mktemp("corporate_bank")
+    summary = generate_bank(config, home, customers=800, days=14, seed=9, start=START)
+    return home, summary
+
+
 def landing_file(home: Path, day: str, source: str) -> Path:
     return home / "landing" / day / SOURCES[source].file_name
 
@@ -88,3 +98,11 @@ def online_legs_named(home: Path, days, markers) -> pd.DataFrame:
     legs = pd.DataFrame(rows)
     name = legs["counterparty.name"].fillna("").str.upper()
     return legs[name.apply(lambda n: any(m.upper() in n for m in markers))]
+
+
+def assert_rises_with(counts: pd.Series, latent: pd.Series, ratio: float, corr: float) -> None:
+    """Legs per customer grow with the latent need: the top fifth of the need has `ratio`
+    times the legs of the bottom fifth, and the correlation is at least `corr`."""
+    top, bottom = latent >= latent.quantile(0.8), latent <= latent.quantile(0.2)
+    assert counts[top].mean() > ratio * max(counts[bottom].mean(), 0.02)
+    assert np.corrcoef(latent, counts)[0, 1] > corr

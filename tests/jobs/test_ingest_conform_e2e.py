@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from crosslink.context import build_context
-from crosslink.pipeline import nightly
+from crosslink.pipeline import nightly, run_steps
 from crosslink.sources import ALL_SOURCES, SOURCES
 from crosslink.tables import TABLES
 from tests.jobs.conftest import DAYS
@@ -97,6 +97,11 @@ def test_rerun_of_a_date_changes_only_versions(bank, spark):
         # the quarantine twice: the night's sources, then the feedback extracts
         commits = {"ops.runs": steps.count(), "bronze.quarantine": 2}.get(name, 1)
         assert bank.lake.version(name) == version + commits, f"{name}: expected {commits}"
+
+
+def test_run_steps_refuses_an_unknown_step_before_running_any():
+    with pytest.raises(ValueError, match=r"unknown steps \['train'\]"):
+        run_steps(None, ["ingest", "train"])
 
 
 def test_silver_is_populated_and_channels_unified(bank):

@@ -1,0 +1,76 @@
+"""Company financing and investment: the footprint of working-capital and equipment needs.
+
+A company that grows faster than its cash (latent `growth`) finances its receivables with
+factoring and supply-chain finance houses before it asks its bank: advances arrive from the
+factor and go back as repayments, more often the greater the need. A company that invests in
+equipment (latent `capex`) pays machinery vendors, a few large payments a quarter. Both are
+online transfers with the counterparty named, at another bank, seen on the company's account
+with us — rarely when it settles elsewhere. `growth` and `capex` also drive the working-capital
+loan and financial-leasing propensities (`propensity.CORPORATE_WEIGHTS`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from crosslink.generate import text, vocab
+from crosslink.generate.linkflows import counterparties, counterparty_legs
+from crosslink.generate.rng import lognormal_mean
+from crosslink.generate.transactions import Day, Part
+
+if TYPE_CHECKING:
+    from crosslink.generate.bank import Bank
+
+FACTORING_PER_DAY = 0.4         # × growth²: about 3 legs a month at growth 0.5
+REPAYMENT_SHARE = 0.75          # of the legs; an advance is 3x a repayment on average
+REPAYMENT_TURNOVER_SHARE = 0.005  # mean repayment at growth 1.0, as a share of annual turnover
+EQUIPMENT_PER_DAY = 0.15        # × capex²: about one purchase a month at capex 0.45
+EQUIPMENT_TURNOVER_SHARE = 0.01   # mean purchase, as a share of annual turnover
+SEEN_ELSEWHERE = 0.15           # rate factor for a company whose main account is elsewhere
+
+FACTORS = counterparties(vocab.FACTORS, 301)
+VENDORS = counterparties(vocab.EQUIPMENT_VENDORS, 401)
+
+
+def financing_day(bank: Bank, day: Day) -> list[Part]:
+    return [_factoring(bank, day), _equipment(bank, day)]
+
+
+def _companies(bank: Bank, rng, rate: np.ndarray) -> np.ndarray:
+    """Company rows with a leg today, at `rate` (per day) where they settle with us."""
+    co = bank.companies
+    seen = rate * np.where(co.settles_here, 1.0, SEEN_ELSEWHERE)
+    return np.flatnonzero(rng.random(co.n) < seen)
+
+
+def _factoring(bank: Bank, day: Day) -> Part:
+    rng = day.rng("financing", "factoring")
+    co = bank.companies
+    comp = _companies(bank, rng, FACTORING_PER_DAY * co.growth ** 2)
+    n = len(comp)
+    repay = rng.random(n) < REPAYMENT_SHARE
+    mean = (co.turnover[comp] * REPAYMENT_TURNOVER_SHARE * co.growth[comp]
+            * np.where(repay, 1.0, 3.0))
+    amount = np.round(np.maximum(lognormal_mean(rng, np.maximum(mean, 1000.0), 0.5), 1000), -2)
+    factor = rng.integers(0, len(vocab.FACTORS), size=n)
+    memo = pc.if_else(pa.array(repay), text.choose(rng, vocab.FACTORING_REPAYMENT_MEMOS, n),
+                      text.choose(rng, vocab.FACTORING_DRAWDOWN_MEMOS, n))
+    return counterparty_legs(bank, rng, bank.persons.n + comp, amount, ~repay, FACTORS, factor,
+                             memo, vocab.DEVICES_CORPORATE)
+
+
+def _equipment(bank: Bank, day: Day) -> Part:
+    rng = day.rng("financing", "equipment")
+    co = bank.companies
+    comp = _companies(bank, rng, EQUIPMENT_PER_DAY * co.capex ** 2)
+    n = len(comp)
+    amount = np.round(np.maximum(lognormal_mean(
+        rng, co.turnover[comp] * EQUIPMENT_TURNOVER_SHARE, 0.6), 5000), -2)
+    vendor = rng.integers(0, len(vocab.EQUIPMENT_VENDORS), size=n)
+    return counterparty_legs(bank, rng, bank.persons.n + comp, amount, np.zeros(n, dtype=bool),
+                             VENDORS, vendor, text.choose(rng, vocab.EQUIPMENT_MEMOS, n),
+                             vocab.DEVICES_CORPORATE)
