@@ -595,6 +595,7 @@ class CampaignWeights(_Strict):
 class ArbitrationConfig(_Strict):
     top_k_per_customer: int = Field(ge=1)
     min_model_propensity: float = Field(default=0.0, ge=0, le=1)
+    min_model_lift: float = Field(default=0.0, ge=0)     # x the product's mean score that day
     rule_with_model: Literal["max", "model"] = "model"   # decide/combine.py
     campaign_weights: CampaignWeights = CampaignWeights()
 

@@ -83,6 +83,9 @@ def no_hits(spark) -> DataFrame:
     return spark.createDataFrame([], HIT_DDL)
 
 
+NO_FLOOR = {"min_model_propensity": 0.0, "min_model_lift": 0.0}
+
+
 def oracle_config(config: Config, objective: str = "value") -> Config:
     """The config the oracle allocates with. `accepts`: value = propensity (every product
     worth one point, no campaign lever), so it maximises expected accepted offers; `value`:
@@ -90,13 +93,13 @@ def oracle_config(config: Config, objective: str = "value") -> Config:
     if objective not in ("accepts", "value"):
         raise ValueError(f"objective must be accepts or value, not {objective!r}")
     if objective == "value":
-        arbitration = config.policy.arbitration.model_copy(update={"min_model_propensity": 0.0})
+        arbitration = config.policy.arbitration.model_copy(update=NO_FLOOR)
         policy = config.policy.model_copy(update={"arbitration": arbitration})
         return config.model_copy(update={"policy": policy})
     products = config.products.model_copy(update={"products": [
         p.model_copy(update={"points": 1}) for p in config.products.products]})
     arbitration = config.policy.arbitration.model_copy(update={
-        "campaign_weights": CampaignWeights(), "min_model_propensity": 0.0})
+        "campaign_weights": CampaignWeights(), **NO_FLOOR})
     policy = config.policy.model_copy(update={"arbitration": arbitration})
     return config.model_copy(update={"products": products, "policy": policy})
 

@@ -104,6 +104,7 @@ def find_candidates(ctx: JobContext, data: Inputs) -> DataFrame:
     arbitration = cfg.policy.arbitration
     return combine.opportunities(hits, data.scores,
                                  min_model_propensity=arbitration.min_model_propensity,
+                                 min_model_lift=arbitration.min_model_lift,
                                  rule_with_model=arbitration.rule_with_model)
 
 

@@ -16,6 +16,7 @@ The nightly order, with the config each step reads:
     arbitration = cfg.policy.arbitration
     opps = combine.opportunities(hits, scores,
                                  min_model_propensity=arbitration.min_model_propensity,
+                                 min_model_lift=arbitration.min_model_lift,
                                  rule_with_model=arbitration.rule_with_model)
     held = eligibility.held_pairs(features)
     opps, not_eligible = eligibility.eligibility(opps, customers, held, products,

@@ -35,13 +35,15 @@ def model_source(model_name: F.Column, model_version: F.Column) -> F.Column:
 
 
 def opportunities(hits: DataFrame, scores: DataFrame | None = None, *,
-                  min_model_propensity: float = 0.0, rule_with_model: str = "model") -> DataFrame:
+                  min_model_propensity: float = 0.0, min_model_lift: float = 0.0,
+                  rule_with_model: str = "model") -> DataFrame:
     """Rule hits and model scores merged into one row per (snapshot_date, customer, product).
 
     `hits`: `rules.rule_hits` output. `scores`: gold.propensity_scores rows (snapshot_date,
     customer_id, customer_type, product_code, propensity, model_name, model_version, reasons,
     reasons_zh) or None. A pair found only by a model is kept when its propensity is at least
-    `min_model_propensity`; rule hits are always kept.
+    `min_model_propensity` and at least `min_model_lift` times the mean score of its product
+    (over `scores`: one day's); rule hits are always kept.
 
     Returns:
       customer_type; kind — linkage when a linkage rule fired, else the best rule's kind, else
@@ -73,10 +75,14 @@ def opportunities(hits: DataFrame, scores: DataFrame | None = None, *,
                          F.coalesce("reasons_zh", F.array().cast("array<string>")).alias("zh"))
             .alias("_model_phrases"))
         merged = (ruled.join(scored, list(KEYS), "full")
+                  .join(F.broadcast(_product_means(scores)), "product_code", "left")
                   .where(F.col("rule_ids").isNotNull()
-                         | (F.col("model_propensity") >= F.lit(float(min_model_propensity))))
+                         | ((F.col("model_propensity") >= F.lit(float(min_model_propensity)))
+                            & (F.col("model_propensity")
+                               >= F.lit(float(min_model_lift)) * F.col("_product_mean"))))
                   .withColumn("customer_type",
-                              F.coalesce("customer_type", "_score_type")))
+                              F.coalesce("customer_type", "_score_type"))
+                  .drop("_product_mean"))
     no_phrases = F.array().cast("array<struct<en:string,zh:string>>")
     phrases = F.array_distinct(F.concat(F.coalesce("_rule_phrases", no_phrases),
                                         F.coalesce("_model_phrases", no_phrases)))
@@ -97,6 +103,11 @@ def opportunities(hits: DataFrame, scores: DataFrame | None = None, *,
         F.transform(phrases, lambda p: p["en"]).alias("evidence"),
         F.transform(phrases, lambda p: p["zh"]).alias("evidence_zh"),
     ).select(*OPPORTUNITY_COLUMNS)
+
+
+def _product_means(scores: DataFrame) -> DataFrame:
+    """product_code, _product_mean: the mean score of each product over `scores`."""
+    return scores.groupBy("product_code").agg(F.avg("propensity").alias("_product_mean"))
 
 
 def _rules_per_pair(hits: DataFrame) -> DataFrame:

@@ -78,6 +78,7 @@ def test_oracle_config_for_value_keeps_the_banks_levers(config):
     assert oracle.products == config.products
     assert oracle.policy.arbitration.campaign_weights == config.policy.arbitration.campaign_weights
     assert oracle.policy.arbitration.min_model_propensity == 0.0
+    assert oracle.policy.arbitration.min_model_lift == 0.0
     with pytest.raises(ValueError, match="objective"):
         evaluation.oracle_config(config, "profit")
 
@@ -86,7 +87,7 @@ def test_oracle_config_for_accepts_values_only_the_probability(config):
     oracle = evaluation.oracle_config(config, "accepts")
     assert {p.points for p in oracle.products.products} == {1}
     arbitration = oracle.policy.arbitration
-    assert arbitration.min_model_propensity == 0.0
+    assert arbitration.min_model_propensity == 0.0 and arbitration.min_model_lift == 0.0
     assert all(arbitration.campaign_weights.weight(p) == 1.0 for p in oracle.products.products)
     # the rest of the policy is the bank's own
     assert oracle.policy.contact == config.policy.contact

@@ -32,6 +32,7 @@ def prompts(day: Day, cfg: Config, organisation=None) -> DataFrame:
     arbitration = cfg.policy.arbitration
     opps = combine.opportunities(hits, day.scores,
                                  min_model_propensity=arbitration.min_model_propensity,
+                                 min_model_lift=arbitration.min_model_lift,
                                  rule_with_model=arbitration.rule_with_model)
     held = eligibility.held_pairs(day.features)
     opps, _ = eligibility.eligibility(opps, day.customers, held, products,

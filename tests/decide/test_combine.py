@@ -110,6 +110,22 @@ def test_model_only_kind_follows_the_customer_type(combined):
     assert ("C1", "payroll_agency") not in combined      # below min_model_propensity
 
 
+def test_the_lift_floor_keeps_model_only_pairs_above_their_products_mean(spark):
+    """wealth_management scores 0.3, 0.05, 0.1 (mean 0.15); mutual_fund 0.4 alone;
+    payroll_agency 0.01 and 0.5: at lift 1 only the pairs at or above their mean stay, and
+    rule hits stay whatever their model score."""
+    scores = spark.createDataFrame(SCORES, table("gold.propensity_scores").ddl)
+    no_hits = spark.createDataFrame([], HIT_DDL)
+    kept = {(r["customer_id"], r["product_code"])
+            for r in opportunities(no_hits, scores, min_model_lift=1.0).collect()}
+    assert kept == {("P1", "wealth_management"), ("P3", "mutual_fund"), ("C2", "payroll_agency")}
+    with_rules = {(r["customer_id"], r["product_code"]) for r in opportunities(
+        spark.createDataFrame(HITS, HIT_DDL), scores, min_model_lift=1.0).collect()}
+    assert {("P2", "wealth_management"), ("P4", "wealth_management")} <= with_rules
+    everything = opportunities(no_hits, scores, min_model_lift=0.0).count()
+    assert everything == len(SCORES)
+
+
 def test_rules_alone(spark):
     out = opportunities(spark.createDataFrame(HITS, HIT_DDL)).collect()
     assert len(out) == 4 and all(r["model_name"] is None for r in out)
