@@ -34,6 +34,8 @@ def main() -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         help="FILE.KEY=VALUE, as for crosslink --set")
     parser.add_argument("--quiet", action="store_true", help="only the ratios, not each table")
+    parser.add_argument("--keep-scores", action="store_true",
+                        help="the dates are scored already (by the same champions): decide only")
     args = parser.parse_args()
     os.environ["CROSSLINK_HOME"] = str(args.home.resolve())
 
@@ -47,7 +49,8 @@ def main() -> None:
     rows = []
     for day in sorted(args.dates):
         start = time.perf_counter()
-        run_steps(build_context(day, config), DECISION_STEPS)
+        steps = DECISION_STEPS[1:] if args.keep_scores else DECISION_STEPS
+        run_steps(build_context(day, config), steps)
         result = run_job(build_context(day, config), evaluate.run)
         if not args.quiet:
             print(result.describe(), "\n", flush=True)

@@ -73,8 +73,16 @@ def test_random_scores_are_uniform_reproducible_and_seeded(spark):
     assert set(first["model_name"]) == {"random"}
 
 
+def _with_floors(config):
+    """The config with both model floors on, so the oracle's lifting them shows."""
+    arbitration = config.policy.arbitration.model_copy(
+        update={"min_model_propensity": 0.02, "min_model_lift": 1.0})
+    return config.model_copy(update={"policy": config.policy.model_copy(
+        update={"arbitration": arbitration})})
+
+
 def test_oracle_config_for_value_keeps_the_banks_levers(config):
-    oracle = evaluation.oracle_config(config)                 # value is the default
+    oracle = evaluation.oracle_config(_with_floors(config))  # value is the default
     assert oracle.products == config.products
     assert oracle.policy.arbitration.campaign_weights == config.policy.arbitration.campaign_weights
     assert oracle.policy.arbitration.min_model_propensity == 0.0
@@ -84,7 +92,7 @@ def test_oracle_config_for_value_keeps_the_banks_levers(config):
 
 
 def test_oracle_config_for_accepts_values_only_the_probability(config):
-    oracle = evaluation.oracle_config(config, "accepts")
+    oracle = evaluation.oracle_config(_with_floors(config), "accepts")
     assert {p.points for p in oracle.products.products} == {1}
     arbitration = oracle.policy.arbitration
     assert arbitration.min_model_propensity == 0.0 and arbitration.min_model_lift == 0.0
