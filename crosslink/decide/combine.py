@@ -74,14 +74,14 @@ def opportunities(hits: DataFrame, scores: DataFrame | None = None, *,
             F.arrays_zip(F.coalesce("reasons", F.array().cast("array<string>")).alias("en"),
                          F.coalesce("reasons_zh", F.array().cast("array<string>")).alias("zh"))
             .alias("_model_phrases"))
-        merged = (ruled.join(scored, list(KEYS), "full")
-                  .join(F.broadcast(_product_means(scores)), "product_code", "left")
-                  .where(F.col("rule_ids").isNotNull()
-                         | ((F.col("model_propensity") >= F.lit(float(min_model_propensity)))
-                            & (F.col("model_propensity")
-                               >= F.lit(float(min_model_lift)) * F.col("_product_mean"))))
-                  .withColumn("customer_type",
-                              F.coalesce("customer_type", "_score_type"))
+        merged = ruled.join(scored, list(KEYS), "full")
+        floor = F.col("model_propensity") >= F.lit(float(min_model_propensity))
+        if min_model_lift > 0:      # the means cost a pass over the scores: only when asked
+            merged = merged.join(F.broadcast(_product_means(scores)), "product_code", "left")
+            floor = floor & (F.col("model_propensity")
+                             >= F.lit(float(min_model_lift)) * F.col("_product_mean"))
+        merged = (merged.where(F.col("rule_ids").isNotNull() | floor)
+                  .withColumn("customer_type", F.coalesce("customer_type", "_score_type"))
                   .drop("_product_mean"))
     no_phrases = F.array().cast("array<struct<en:string,zh:string>>")
     phrases = F.array_distinct(F.concat(F.coalesce("_rule_phrases", no_phrases),
