@@ -14,12 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from crosslink.generate import text, vocab
-from crosslink.generate.linkflows import counterparties, counterparty_legs
-from crosslink.generate.rng import lognormal_mean
+from crosslink.generate import vocab
+from crosslink.generate.linkflows import counterparties, loan_legs
 from crosslink.generate.transactions import Day, Part
 
 if TYPE_CHECKING:
@@ -38,12 +35,8 @@ def borrowing_day(bank: Bank, day: Day) -> list[Part]:
     need = np.clip(p.credit_need, 0, None)
     who = np.flatnonzero((p.activity > 0)
                          & (rng.random(p.n) < EVENTS_PER_DAY_AT_FULL_NEED * need))
-    n = len(who)
-    repay = rng.random(n) < REPAYMENT_SHARE
-    mean = p.income[who] * REPAYMENT_INCOME_SHARE * need[who] * np.where(repay, 1.0, 3.0)
-    amount = np.round(np.maximum(lognormal_mean(rng, np.maximum(mean, 100.0), 0.5), 100), -1)
-    lender = rng.integers(0, len(vocab.LENDERS), size=n)
-    memo = pc.if_else(pa.array(repay), text.choose(rng, vocab.LENDER_REPAYMENT_MEMOS, n),
-                      text.choose(rng, vocab.LENDER_DRAWDOWN_MEMOS, n))
-    return [counterparty_legs(bank, rng, who, amount, ~repay, LENDERS, lender, memo,
-                              vocab.DEVICES_RETAIL)]
+    mean = p.income[who] * REPAYMENT_INCOME_SHARE * need[who]
+    return [loan_legs(bank, rng, who, mean, LENDERS,
+                      (vocab.LENDER_REPAYMENT_MEMOS, vocab.LENDER_DRAWDOWN_MEMOS),
+                      vocab.DEVICES_RETAIL, repayment_share=REPAYMENT_SHARE, minimum=100,
+                      decimals=-1)]

@@ -14,11 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from crosslink.generate import text, vocab
-from crosslink.generate.linkflows import counterparties, counterparty_legs
+from crosslink.generate.linkflows import counterparties, counterparty_legs, loan_legs
 from crosslink.generate.rng import lognormal_mean
 from crosslink.generate.transactions import Day, Part
 
@@ -51,16 +49,11 @@ def _factoring(bank: Bank, day: Day) -> Part:
     rng = day.rng("financing", "factoring")
     co = bank.companies
     comp = _companies(bank, rng, FACTORING_PER_DAY * co.growth ** 2)
-    n = len(comp)
-    repay = rng.random(n) < REPAYMENT_SHARE
-    mean = (co.turnover[comp] * REPAYMENT_TURNOVER_SHARE * co.growth[comp]
-            * np.where(repay, 1.0, 3.0))
-    amount = np.round(np.maximum(lognormal_mean(rng, np.maximum(mean, 1000.0), 0.5), 1000), -2)
-    factor = rng.integers(0, len(vocab.FACTORS), size=n)
-    memo = pc.if_else(pa.array(repay), text.choose(rng, vocab.FACTORING_REPAYMENT_MEMOS, n),
-                      text.choose(rng, vocab.FACTORING_DRAWDOWN_MEMOS, n))
-    return counterparty_legs(bank, rng, bank.persons.n + comp, amount, ~repay, FACTORS, factor,
-                             memo, vocab.DEVICES_CORPORATE)
+    mean = co.turnover[comp] * REPAYMENT_TURNOVER_SHARE * co.growth[comp]
+    return loan_legs(bank, rng, bank.persons.n + comp, mean, FACTORS,
+                     (vocab.FACTORING_REPAYMENT_MEMOS, vocab.FACTORING_DRAWDOWN_MEMOS),
+                     vocab.DEVICES_CORPORATE, repayment_share=REPAYMENT_SHARE, minimum=1000,
+                     decimals=-2)
 
 
 def _equipment(bank: Bank, day: Day) -> Part:

@@ -95,6 +95,24 @@ def counterparty_legs(bank: Bank, rng, cust, amount, incoming, parties: Counterp
     return single_leg(bank, cust, amount, sec, incoming, cols)
 
 
+def loan_legs(bank: Bank, rng, cust, repayment_mean, parties: Counterparties,
+              memos: tuple[Sequence[str], Sequence[str]], devices: Sequence[str], *,
+              repayment_share: float, minimum: float, decimals: int) -> Part:
+    """A credit line at an outside lender, one leg per customer of `cust`: a repayment
+    (share `repayment_share`, mean `repayment_mean`) or a drawdown three times as large,
+    at least `minimum`, rounded to `decimals` (numpy's, e.g. -2: hundreds); the lender drawn
+    from `parties`, the memo from `memos` (repayment, drawdown)."""
+    n = len(cust)
+    repay = rng.random(n) < repayment_share
+    mean = np.maximum(repayment_mean * np.where(repay, 1.0, 3.0), minimum)
+    amount = np.round(np.maximum(lognormal_mean(rng, mean, 0.5), minimum), decimals)
+    which = rng.integers(0, len(parties.names), size=n)
+    repayment_memos, drawdown_memos = memos
+    memo = pc.if_else(pa.array(repay), text.choose(rng, repayment_memos, n),
+                      text.choose(rng, drawdown_memos, n))
+    return counterparty_legs(bank, rng, cust, amount, ~repay, parties, which, memo, devices)
+
+
 def _as_company(bank: Bank, comp: np.ndarray) -> dict:
     """Counterparty fields of one of our companies paying/receiving from its other bank."""
     co = bank.companies
