@@ -6,9 +6,9 @@
 Arbitration compares products by value = propensity x points, and the capacity-bound roles
 only ever see the first few hundred pairs of a product: a model can have a fair AUC and still
 send the wrong customers, or the wrong product, to a relationship manager. For every product
-scored in gold.propensity_scores on --date, against the generator's truth
-(truth/propensity.parquet: true chance of opening within --horizon days,
-1 - (1 - daily_prob) ** horizon):
+scored in gold.propensity_scores on --date (suitable pairs only: the others are never
+prompted), against the generator's truth (truth/propensity.parquet: true chance of opening
+within --horizon days, 1 - (1 - daily_prob) ** horizon):
 
     all        mean score / mean truth over every scored pair (1.0 = calibrated on average)
     top k      mean score and mean truth of the model's k best pairs; `oracle` is the mean
@@ -30,14 +30,16 @@ import pandas as pd
 
 
 def load(home: Path, day: dt.date, horizon: int) -> pd.DataFrame:
-    """customer_id, product_code, score, truth for every pair scored on `day`."""
+    """customer_id, product_code, score, truth for every suitable pair scored on `day`."""
     from deltalake import DeltaTable
 
     scores = DeltaTable(str(home / "lake" / "gold" / "propensity_scores")).to_pandas(
         filters=[("snapshot_date", "=", day)],
-        columns=["customer_id", "product_code", "propensity"])
+        columns=["customer_id", "product_code", "propensity", "suitable"])
     if scores.empty:
         raise SystemExit(f"no propensity scores on {day} in {home}")
+    print(f"{int((~scores.suitable).sum()):,} unsuitable pairs left out (never prompted)")
+    scores = scores[scores.suitable]
     truth = pd.read_parquet(home / "truth" / "propensity.parquet",
                             columns=["customer_id", "product_code", "daily_prob"])
     truth["truth"] = 1 - (1 - truth.daily_prob) ** horizon
