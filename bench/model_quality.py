@@ -6,7 +6,10 @@ true propensities scored on the same holdout), lift at the top decile, holdout p
 The home must hold a generated bank run through the nightly pipeline (`crosslink generate`
 + `crosslink nightly --all`). Trains challengers as of --date (`--no-promote` by default, so
 a bench never moves a champion) and prints the table with the gap to the oracle; products with
-at least --min-positives holdout positives must come within --tolerance of it.
+at least --min-positives holdout positives must come within --tolerance of it. cap@1% and
+cap@10%: the share of the true propensity of the truly likeliest 1% / 10% of the holdout that
+the model's own top 1% / 10% hold (`models.metrics.truth_capture`): what a capacity-bound
+sales force gets, free of the positives' noise.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ def main() -> None:
     print(train.report(outcomes))
     print(f"\ntrained as of {args.date}, horizon {args.horizon} days, in {seconds:.0f} s")
     print(f"\n{'product':22s} {'holdout pos':>11s} {'AUC':>6s} {'oracle':>6s} {'gap':>6s} "
-          f"{'lift@10':>7s}  check")
+          f"{'lift@10':>7s} {'cap@1%':>6s} {'cap@10%':>7s}  check")
     failures = 0
     for o in outcomes:
         if o.version is None:
@@ -55,7 +58,9 @@ def main() -> None:
         failures += judged and not ok
         check = ("PASS" if ok else "FAIL") if judged else "(too few positives to judge)"
         print(f"{o.product:22s} {int(m['positives']):>11d} {m['auc']:>6.3f} "
-              f"{m['oracle_auc']:>6.3f} {gap:>6.3f} {m['lift_top_decile']:>7.2f}  {check}")
+              f"{m['oracle_auc']:>6.3f} {gap:>6.3f} {m['lift_top_decile']:>7.2f} "
+              f"{m['truth_capture_top_percent']:>6.2f} {m['truth_capture_top_decile']:>7.2f}"
+              f"  {check}")
     judged = [o for o in outcomes if o.version and o.metrics["positives"] >= args.min_positives]
     gaps = [o.metrics["oracle_auc"] - o.metrics["auc"] for o in judged]
     if gaps:

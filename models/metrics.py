@@ -5,7 +5,10 @@
 in openers the best-scored tenth is than the base rate: what a capacity-limited sales force
 gets) and the Brier score (calibration, lower is better; `neg_brier` = -brier so that for every
 metric higher is better). `oracle_auc` scores the same holdout with the generator's true
-propensities: the ceiling a model could reach on this data.
+propensities: the ceiling a model could reach on this data. `truth_capture` asks the question a
+capacity-bound sales force asks, and without the noise of a few hundred positives: of the true
+propensity the best-possible top 1% (or 10%) of the holdout holds, how much does the model's
+top 1% hold?
 """
 
 from __future__ import annotations
@@ -59,6 +62,15 @@ def oracle_auc(y: np.ndarray, true_prob: np.ndarray) -> float:
     if not 0 < y.sum() < len(y):
         return float("nan")
     return float(roc_auc_score(y, np.asarray(true_prob, dtype=np.float64)))
+
+
+def truth_capture(true_prob: np.ndarray, p: np.ndarray, share: float) -> float:
+    """Sum of the true probabilities of the model's top `share` of rows over that of the
+    truly likeliest `share`: 1.0 = the model picks as well as the truth could."""
+    true_prob = np.asarray(true_prob, dtype=np.float64)
+    best = true_prob[top_share(true_prob, share)].sum()
+    return float(true_prob[top_share(np.asarray(p), share)].sum() / best) if best > 0 \
+        else float("nan")
 
 
 def gains(y: np.ndarray, p: np.ndarray, bins: int = 10) -> dict[str, np.ndarray]:

@@ -119,6 +119,9 @@ def train_product(product: str, matrix: Matrix, train: ProductRows, holdout: Pro
         known = ~np.isnan(true_prob)
         found["oracle_auc"] = metrics.oracle_auc(holdout.label[known], true_prob[known])
         found["oracle_coverage"] = float(known.mean())
+        for name, share in (("truth_capture_top_percent", 0.01),
+                            ("truth_capture_top_decile", 0.1)):
+            found[name] = metrics.truth_capture(true_prob[known], scores[known], share)
     importance = booster.get_score(importance_type="total_gain")
     return Trained(product, booster, rounds, scores, found, importance)
 

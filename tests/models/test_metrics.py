@@ -44,3 +44,12 @@ def test_gains_reach_every_positive_and_calibration_bins():
 def test_oracle_auc_of_the_true_probabilities():
     y = np.array([0, 1, 0, 1])
     assert metrics.oracle_auc(y, np.array([.01, .02, .005, .03])) == 1.0
+
+
+def test_truth_capture_of_the_top_picks():
+    truth = np.array([0.5, 0.3, 0.1, 0.05, 0.05, 0.0, 0.0, 0.0, 0.0, 0.0])
+    assert metrics.truth_capture(truth, truth, 0.2) == 1.0            # the truth's own order
+    # the model's top 2 hold 0.3 + 0.0 of the best 2's 0.8
+    model = np.array([0.1, 0.9, 0.2, 0.3, 0.1, 0.8, 0.0, 0.0, 0.0, 0.0])
+    assert metrics.truth_capture(truth, model, 0.2) == pytest.approx(0.3 / 0.8)
+    assert np.isnan(metrics.truth_capture(np.zeros(10), model, 0.2))

@@ -21,6 +21,13 @@ def test_auc_within_003_of_the_oracle(trained):
     assert m["lift_top_decile"] > 3
 
 
+def test_the_top_picks_hold_most_of_the_true_propensity(trained):
+    m = trained.metrics
+    print({k: round(v, 3) for k, v in m.items() if k.startswith("truth_capture")})
+    assert 0.8 < m["truth_capture_top_decile"] <= 1.0
+    assert 0.6 < m["truth_capture_top_percent"] <= 1.0
+
+
 def test_the_signal_features_lead_the_importance(trained):
     top = sorted(trained.importance, key=trained.importance.get, reverse=True)[:len(SIGNAL)]
     assert set(top) == set(SIGNAL)
