@@ -151,7 +151,8 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 def report(outcomes: list[Outcome]) -> str:
     lines = [f"{'product':22s} {'ver':>4s} {'hold rows':>9s} {'pos':>5s} {'AUC':>6s} "
-             f"{'oracle':>6s} {'lift@10':>7s} {'PR-AUC':>6s} {'Brier':>7s}  decision"]
+             f"{'oracle':>6s} {'cap@1%':>6s} {'lift@10':>7s} {'PR-AUC':>6s} {'Brier':>7s}"
+             "  decision"]
     for o in outcomes:
         m = o.metrics
         if o.version is None:
@@ -163,6 +164,7 @@ def report(outcomes: list[Outcome]) -> str:
         lines.append(
             f"{o.product:22s} {o.version:>4d} {int(m['rows']):>9,d} {int(m['positives']):>5d} "
             f"{_fmt(m['auc']):>6s} {_fmt(m.get('oracle_auc')):>6s} "
+            f"{_fmt(m.get('truth_capture_top_percent'), 2):>6s} "
             f"{_fmt(m['lift_top_decile'], 2):>7s} {_fmt(m['pr_auc']):>6s} "
             f"{_fmt(m['brier'], 4):>7s}  {decision}{detail}")
     return "\n".join(lines)
