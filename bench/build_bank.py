@@ -8,13 +8,27 @@ Generates the bank when `--home` has no landing/ yet, then runs ingest, conform 
 `--nights` dates from `--start`, all in one Spark session, printing each night's wall time.
 `--from-date` resumes an interrupted build at that date. Then train (`crosslink train`,
 `bench/model_quality.py`) and decide and evaluate any date of the history.
+
+`--extend` lengthens a built bank to `--days` (same --customers, --seed, --start): the
+generator replays the same seed's days byte for byte whatever the length
+(tests/generate/test_determinism.py), so the bank is regenerated aside, its first days are
+checked identical to the home's, and the new days' landing folders and the longer truth
+(openings, link evidence and defects of every day) move in; then `--from-date` runs the nights.
+
+Give the models history: a 30-day window is only full from the 30th night, and a model
+trained on snapshots whose windows are still filling learns thresholds that today's full
+windows overshoot (on the 100k bank, training snapshots with 11-22 days of history instead of
+1-8 halved the credit-card AUC gap to the oracle, 0.111 -> 0.057). Judge models trained on
+snapshots with at least 30 days behind them: e.g. --days 70, train as of day 60.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -33,6 +47,8 @@ def main() -> None:
     parser.add_argument("--start", required=True, type=dt.date.fromisoformat)
     parser.add_argument("--nights", type=int, default=30)
     parser.add_argument("--from-date", type=dt.date.fromisoformat)
+    parser.add_argument("--extend", action="store_true",
+                        help="lengthen the home's generated bank to --days (module doc)")
     args = parser.parse_args()
     os.environ["CROSSLINK_HOME"] = str(args.home.resolve())
 
@@ -42,7 +58,11 @@ def main() -> None:
     from crosslink.pipeline import run_steps
 
     config = load_config()
-    if not (args.home / "landing").exists():
+    if args.extend:
+        extend(args.home, lambda aside: generate_bank(
+            config, aside, customers=args.customers, days=args.days, seed=args.seed,
+            start=args.start))
+    elif not (args.home / "landing").exists():
         start = time.perf_counter()
         generate_bank(config, args.home, customers=args.customers, days=args.days,
                       seed=args.seed, start=args.start)
@@ -56,6 +76,34 @@ def main() -> None:
         run_steps(build_context(day, config), HISTORY_STEPS)
         print(f"{day} built in {time.perf_counter() - start:.0f} s", flush=True)
         day += dt.timedelta(days=1)
+
+
+def extend(home: Path, generate) -> None:
+    """Regenerate the bank aside with `generate(path)`, check the home's days are replayed
+    identically, then move the new days and the longer truth in."""
+    start = time.perf_counter()
+    aside = home.with_name(home.name + ".extending")
+    if aside.exists():
+        shutil.rmtree(aside)
+    generate(aside)
+    have = sorted(p.name for p in (home / "landing").iterdir())
+    for day in have:
+        for source in (aside / "landing" / day).iterdir():
+            if _md5(source) != _md5(home / "landing" / day / source.name):
+                raise SystemExit(f"{source}: differs from the home's; is it the same "
+                                 "--customers, --seed and --start?")
+    new = sorted(p.name for p in (aside / "landing").iterdir() if p.name not in have)
+    for day in new:
+        shutil.move(str(aside / "landing" / day), str(home / "landing" / day))
+    for truth in (aside / "truth").iterdir():
+        shutil.move(str(truth), str(home / "truth" / truth.name))
+    shutil.rmtree(aside)
+    print(f"extended by {len(new)} days ({new[0] if new else '-'} .. "
+          f"{new[-1] if new else '-'}) in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def _md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
 
 
 if __name__ == "__main__":

@@ -38,3 +38,26 @@ def test_config_defaults_apply(tmp_path):
     summary = generate_bank(config, tmp_path)
     assert summary["customers"] == 60 and summary["days"] == 1 and summary["seed"] == 4
     assert list(summary["files"]) == ["2026-03-02"]
+
+
+def test_a_longer_bank_extends_a_shorter_one(tmp_path, gen_config):
+    """More days with the same seed replay the shorter bank's days byte for byte and add
+    days after them: bench/build_bank.py --extend relies on it to lengthen a built bank."""
+    import pandas as pd
+
+    short, long = tmp_path / "short", tmp_path / "long"
+    generate_bank(gen_config, short, customers=150, days=2, seed=5, start=START)
+    generate_bank(gen_config, long, customers=150, days=4, seed=5, start=START)
+    fs, fl = _files(short / "landing"), _files(long / "landing")
+    assert set(fs) < set(fl) and len(fl) == 2 * len(fs)
+    assert [str(k) for k in fs if fs[k] != fl[k]] == []
+    for table in ("propensity", "customers"):
+        assert (short / "truth" / f"{table}.parquet").read_bytes() == \
+            (long / "truth" / f"{table}.parquet").read_bytes()
+    keys = ["customer_id", "product_code", "open_date"]
+    opened = [pd.read_parquet(home / "truth" / "openings.parquet").sort_values(keys)
+              .reset_index(drop=True) for home in (short, long)]
+    replayed = opened[1][pd.to_datetime(opened[1].open_date)
+                         <= pd.Timestamp(START) + pd.Timedelta(days=1)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(replayed, opened[0])
+    assert len(opened[1]) > len(opened[0])
