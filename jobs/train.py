@@ -69,9 +69,11 @@ def load_training_set(ctx: JobContext, split: dataset.Split) -> dataset.Training
                                       "risk_rating"),
                       holdings, products, dates, split.horizon).persist()
     try:
+        # float32 in Spark, as the Matrix holds them: half the bytes through the driver
         kept, kept_labels = sampling.sample_negatives(
-            features.select("snapshot_date", "customer_id", *FEATURE_COLUMNS), labelled,
-            split.holdout, cfg.negative_rate, cfg.seed)
+            features.select("snapshot_date", "customer_id",
+                            *(F.col(c).cast("float").alias(c) for c in FEATURE_COLUMNS)),
+            labelled, split.holdout, cfg.negative_rate, cfg.seed)
         label_frame = kept_labels.select("snapshot_date", "customer_id", "product_code",
                                          "suitable", "label").toPandas()
         feature_frame = kept.orderBy("snapshot_date", "customer_id").toArrow().to_pandas()
