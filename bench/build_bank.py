@@ -1,7 +1,7 @@
 """Build a benchmark bank: generate it, then run the nights that make its history.
 
-    .venv/bin/python bench/build_bank.py --home /path/to/bank --customers 100000 --days 40 \
-        --start 2026-01-05 --nights 30 [--from-date 2026-01-20]
+    .venv/bin/python bench/build_bank.py --home /path/to/bank --customers 100000 --days 56 \
+        --start 2026-01-05 --nights 54 [--from-date 2026-01-20] [--extend]
 
 Generates the bank when `--home` has no landing/ yet, then runs ingest, conform and features
 (the steps that build history; no scoring or deciding: there is no champion yet) for
@@ -19,7 +19,8 @@ Give the models history: a 30-day window is only full from the 30th night, and a
 trained on snapshots whose windows are still filling learns thresholds that today's full
 windows overshoot (on the 100k bank, training snapshots with 11-22 days of history instead of
 1-8 halved the credit-card AUC gap to the oracle, 0.111 -> 0.057). Judge models trained on
-snapshots with at least 30 days behind them: e.g. --days 70, train as of day 60.
+snapshots with about 30 days behind them: e.g. --days 56 --nights 54, train as of 2026-02-24
+(training snapshots 01-29..02-09), decide and evaluate 02-25..02-27.
 """
 
 from __future__ import annotations
