@@ -9,7 +9,8 @@ The home must hold a generated bank with features for the dates and a champion p
 (`bench/build_bank.py`, then `crosslink train`). Prompts of one day shape the next (open prompts,
 weekly caps), so a setting is only judged over consecutive days, each decided under it: the
 dates are re-decided in order and their prompts overwritten. Prints each day's evaluation and
-the ratios per day, with their mean.
+the ratios per day, their mean, and the ratios of the expected value summed over the days.
+Each baseline lives with its own contact history from the first date on (jobs/evaluate.py).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def main() -> None:
     from jobs import evaluate
 
     config = load_config(overrides=_merged([_override(o) for o in args.overrides]))
-    rows = []
+    rows, values = [], []
     for day in sorted(args.dates):
         start = time.perf_counter()
         steps = DECISION_STEPS[1:] if args.keep_scores else DECISION_STEPS
@@ -57,6 +58,7 @@ def main() -> None:
         rows.append((day, result.get("pipeline").prompts, result.ratio("pipeline", "oracle"),
                      result.ratio("pipeline", "rules_only"), result.ratio("pipeline", "random"),
                      time.perf_counter() - start))
+        values.append({r.variant: r.expected_value for r in result.results})
     print(f"settings: {' '.join(args.overrides) or 'defaults'}")
     print(f"{'date':12s} {'prompts':>8s} {'/ oracle':>9s} {'/ rules':>8s} {'/ random':>9s} "
           f"{'seconds':>8s}")
@@ -65,6 +67,11 @@ def main() -> None:
               f"{rand:>8.2f}x {seconds:>8.0f}")
     means = [statistics.mean(r[k] for r in rows) for k in (2, 3, 4)]
     print(f"{'mean':12s} {'':>8s} {means[0]:>9.3f} {means[1]:>7.2f}x {means[2]:>8.2f}x")
+    total = {name: sum(v[name] for v in values) for name in values[0]}
+    print(f"{'all days':12s} {sum(r[1] for r in rows):>8,} "
+          f"{total['pipeline'] / total['oracle']:>9.3f} "
+          f"{total['pipeline'] / total['rules_only']:>7.2f}x "
+          f"{total['pipeline'] / total['random']:>8.2f}x   (expected value summed over the days)")
 
 
 if __name__ == "__main__":

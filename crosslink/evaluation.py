@@ -24,6 +24,15 @@ eligibility, contact policy, top K, routing and capacities as the pipeline:
 
 The oracle is the engine's greedy allocation with perfect knowledge: a reference for what
 better propensities would buy, not a proven optimum under the capacities.
+
+**Each variant lives with its own past.** Today's prompts shape tomorrow's room (open prompts,
+weekly caps), so over consecutive evaluated days every variant's contact policy sees its own
+earlier prompts (`ops.evaluation_prompts`), not the pipeline's: an oracle fed the pipeline's
+history would harvest, day after day, the good pairs the pipeline's imperfect ranking left
+untouched, while the pipeline alone paid for its past picks. A day is the variant's own only
+when it was evaluated against the pipeline prompts the lake holds now (`fingerprints`); on
+the other days of the look-back window — before the first evaluated day, or after the
+pipeline re-decided a day — every variant sees the pipeline's prompts.
 """
 
 from __future__ import annotations
@@ -133,3 +142,41 @@ def _totals(cells: list, key: str) -> dict[str, dict]:
         total["prompts"] += int(r["n"])
         total["expected_value"] += float(r["value"])
     return out
+
+
+HISTORY_PROMPT_COLUMNS = ("prompt_id", "business_date", "expiry_date", "customer_id",
+                          "product_code", "role", "assignee_id", "referral_path")
+
+
+def fingerprints(prompts: DataFrame) -> DataFrame:
+    """business_date, pipeline_fingerprint: per day, "<prompts>:<sum of a 31-bit hash of
+    each prompt id>:<the same of a second hash>" — equal when the day's prompt ids are."""
+    def hashed(column: F.Column) -> F.Column:
+        return F.sum(F.pmod(column, F.lit(2**31 - 1))).cast("string")
+
+    return prompts.groupBy("business_date").agg(F.concat_ws(
+        ":", F.count(F.lit(1)).cast("string"), hashed(F.xxhash64("prompt_id")),
+        hashed(F.hash("prompt_id").cast("long"))).alias("pipeline_fingerprint"))
+
+
+def own_prompts(pipeline: DataFrame, recorded: DataFrame, variant: str) -> DataFrame:
+    """A variant's recorded prompts (`ops.evaluation_prompts` rows) of the days recorded
+    against the prompts `pipeline` holds now for them; stale days are left out."""
+    return recorded.where(F.col("variant") == F.lit(variant)).join(
+        fingerprints(pipeline), ["business_date", "pipeline_fingerprint"], "left_semi")
+
+
+def own_history(pipeline: DataFrame, own: DataFrame) -> DataFrame:
+    """The earlier prompts a variant's contact policy sees (HISTORY_PROMPT_COLUMNS): its
+    own prompts (`own_prompts`) on the days they cover, the pipeline's on the others."""
+    shared = pipeline.join(own.select("business_date").distinct(), "business_date", "left_anti")
+    return (own.select(*HISTORY_PROMPT_COLUMNS)
+            .unionByName(shared.select(*HISTORY_PROMPT_COLUMNS)))
+
+
+def record(prompts: DataFrame, variant: str, fingerprint: str) -> DataFrame:
+    """A variant's prompts of the day as `ops.evaluation_prompts` rows."""
+    return prompts.select("business_date", F.lit(variant).alias("variant"), "prompt_id",
+                          "expiry_date", "customer_id", "product_code", "role", "channel",
+                          "assignee_id", "referral_path",
+                          F.lit(fingerprint).alias("pipeline_fingerprint"))

@@ -180,6 +180,15 @@ _TABLES = [_bronze(spec) for spec in ALL_SOURCES.values()] + [
         "one member of staff, team (branch x role) or branch per period, as of the latest "
         "business date credited"),
     TableSpec(
+        "ops.evaluation_prompts",
+        "business_date date, variant string, prompt_id string, expiry_date date, "
+        "customer_id string, product_code string, role string, channel string, "
+        "assignee_id string, referral_path string, pipeline_fingerprint string",
+        ("business_date",),
+        ("variant", "prompt_id"),
+        "one prompt of an evaluation baseline (oracle, rules_only, random) on one business date: "
+        "its own contact history on the next evaluated day (crosslink/evaluation.py)"),
+    TableSpec(
         "ops.runs",
         "run_id string, business_date date, step string, source string, status string, "
         "started_at timestamp, finished_at timestamp, seconds double, rows_read long, "

@@ -58,14 +58,21 @@ def history_days(ctx: JobContext) -> int:
     return max(7, contact.prompt_ttl_days, longest) + 1
 
 
-def history(ctx: JobContext) -> DataFrame:
+def history_window(ctx: JobContext) -> tuple[dt.date, dt.date]:
+    """The earlier days the contact policy reads: (first, yesterday)."""
+    return ctx.days_ago(history_days(ctx)), ctx.days_ago(1)
+
+
+def history(ctx: JobContext, prompts: DataFrame | None = None) -> DataFrame:
     """Earlier prompts of the look-back window with their workflow state as of the day before
     (`crosslink.feedback.workflow`: a lost prompt is a decline, a won or expired one closed;
-    without feedback a prompt stays open until its expiry)."""
+    without feedback a prompt stays open until its expiry). `prompts`: another prompt history
+    of the window than gold.prompts' (the evaluation's variants live with their own)."""
     from jobs.feedback import EVENTS
 
-    first, yesterday = ctx.days_ago(history_days(ctx)), ctx.days_ago(1)
-    prompts = ctx.between(PROMPTS, first, yesterday)
+    first, yesterday = history_window(ctx)
+    if prompts is None:
+        prompts = ctx.between(PROMPTS, first, yesterday)
     events = ctx.between(EVENTS, first, yesterday)
     states = workflow.status(prompts, events, ctx.business_date - dt.timedelta(1))
     return workflow.policy_history(states)

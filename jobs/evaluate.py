@@ -4,8 +4,10 @@ against an oracle allocation and rules-only and random baselines (crosslink/eval
     spark-submit jobs/evaluate.py --date 2026-01-26 [--seed 7] [--objective accepts|value]
 
 Needs `truth/` (a generated bank) and the date's gold.prompts. The oracle and the baselines are
-routed by the same engine under the same policy and capacities but never written: only the
-figures are, to `reports/<date>/evaluation.json`, and a row of ops.runs (step `evaluate`).
+routed by the same engine under the same policy and capacities, each under its own contact
+history (crosslink/evaluation.py): their prompts go to ops.evaluation_prompts, to be that
+history on the next evaluated day; the figures to `reports/<date>/evaluation.json` and a row
+of ops.runs (step `evaluate`). Evaluate consecutive days in order.
 
 `--objective value` (the default): the oracle is the pipeline with perfect knowledge — the
 same engine and the bank's own value function (probability x points x campaign weight), fed
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 from dataclasses import asdict, dataclass
 
@@ -33,6 +36,8 @@ from crosslink.decide import combine
 from jobs import decide, route
 
 VARIANTS = ("pipeline", "oracle", "rules_only", "random")
+BASELINES = VARIANTS[1:]            # allocated here, each with its own contact history
+EVALUATION_PROMPTS = "ops.evaluation_prompts"
 MEASURES = {"accepts": "expected_accepts", "value": "expected_value"}
 
 
@@ -45,6 +50,15 @@ class VariantResult:
     violations: int             # invariants broken (policy, capacity, suitability, ids): 0
     by_role: dict = dataclasses.field(default_factory=dict)  # role: prompts, expected value
     by_product: dict = dataclasses.field(default_factory=dict)  # product: the same
+    own_history_days: int = 0   # earlier days whose prompts in its history are its own
+
+
+@dataclass
+class Variant:
+    """One variant's prompts of the day and the inputs it was decided on (its history)."""
+    prompts: DataFrame
+    inputs: decide.Inputs
+    own_history_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,7 @@ class Evaluation:
         lines = [f"decision quality on {self.business_date}: expected accepted offers = sum of "
                  f"each prompt's true probability of opening within its {self.ttl_days}-day life",
                  "expected value = the same, weighted by product points x campaign weight; "
-                 f"objective: {self.objective}", "",
+                 f"objective: {self.objective}", self.history_line(), "",
                  f"{'variant':12s} {'prompts':>8s} {'exp. accepts':>13s} {'per prompt':>11s} "
                  f"{'/ oracle':>9s} {'exp. value':>11s} {'/ oracle':>9s} {'violations':>10s}"]
         for r in self.results:
@@ -84,6 +98,12 @@ class Evaluation:
                                                        self.ratio("pipeline", "random"))]
         return "\n".join(lines + ["", *self.breakdown("role"), "",
                                    *self.breakdown("product")])
+
+    def history_line(self) -> str:
+        own = {r.variant: r.own_history_days for r in self.results if r.variant != "pipeline"}
+        counts = ", ".join(f"{name} {days}" for name, days in own.items())
+        return (f"contact history: each baseline's own prompts on the earlier evaluated days "
+                f"({counts}), the pipeline's on the others")
 
     def breakdown(self, by: str) -> list[str]:
         """Prompts and expected value per role (where each variant spends the capacity) or
@@ -119,22 +139,56 @@ def allocate(ctx: JobContext, data: decide.Inputs, candidates: DataFrame) -> Dat
     return route.route_prompts(ctx, opportunities, data, route.RouteResult())
 
 
-def variant_prompts(ctx: JobContext, data: decide.Inputs, accept: DataFrame, seed: int,
-                    objective: str = "value") -> dict[str, DataFrame]:
+def baseline_inputs(ctx: JobContext, data: decide.Inputs) -> dict[str, tuple]:
+    """Per baseline: the day's inputs with its own contact history, and how many earlier
+    days of that history are its own (evaluation.own_history)."""
+    first, yesterday = decide.history_window(ctx)
+    pipeline = ctx.between(decide.PROMPTS, first, yesterday)
+    recorded = ctx.between(EVALUATION_PROMPTS, first, yesterday)
+    found = {}
+    for name in BASELINES:
+        own = evaluation.own_prompts(pipeline, recorded, name).localCheckpoint()
+        history = decide.history(ctx, evaluation.own_history(pipeline, own)).persist()
+        scores = None if name == "rules_only" else data.scores
+        found[name] = (dataclasses.replace(data, history=history, scores=scores),
+                       own.select("business_date").distinct().count())
+    return found
+
+
+def candidates(ctx: JobContext, name: str, data: decide.Inputs, pairs: DataFrame,
+               seed: int) -> DataFrame:
+    """A baseline's candidates: the active-list rules alone, or every eligible pair scored
+    by the truth (oracle) or at random."""
+    if name == "rules_only":
+        return decide.find_candidates(ctx, data)
     day = ctx.business_date
+    scores = (evaluation.oracle_scores(pairs, day) if name == "oracle"
+              else evaluation.random_scores(pairs, day, seed))
+    return combine.opportunities(evaluation.no_hits(ctx.spark), scores)
+
+
+def variants(ctx: JobContext, data: decide.Inputs, accept: DataFrame, seed: int,
+             objective: str = "value") -> dict[str, Variant]:
     pairs = evaluation.candidate_pairs(data.features, accept).localCheckpoint()
-    no_hits = evaluation.no_hits(ctx.spark)
     oracle_ctx = dataclasses.replace(ctx, config=evaluation.oracle_config(ctx.config,
                                                                           objective))
-    rules_only = decide.Inputs(**{**vars(data), "scores": None})
-    return {
-        "pipeline": ctx.partition(decide.PROMPTS, required=True),
-        "oracle": allocate(oracle_ctx, data, combine.opportunities(
-            no_hits, evaluation.oracle_scores(pairs, day))),
-        "rules_only": allocate(ctx, data, decide.find_candidates(ctx, rules_only)),
-        "random": allocate(ctx, data, combine.opportunities(
-            no_hits, evaluation.random_scores(pairs, day, seed))),
-    }
+    found = {"pipeline": Variant(ctx.partition(decide.PROMPTS, required=True), data)}
+    for name, (variant_data, own_days) in baseline_inputs(ctx, data).items():
+        engine_ctx = oracle_ctx if name == "oracle" else ctx
+        prompts = allocate(engine_ctx, variant_data,
+                           candidates(ctx, name, variant_data, pairs, seed))
+        found[name] = Variant(prompts.localCheckpoint(), variant_data, own_days)
+    return found
+
+
+def record_baselines(ctx: JobContext, found: dict[str, Variant]) -> None:
+    """The baselines' prompts of the day to ops.evaluation_prompts (the date's rows replaced),
+    stamped with the fingerprint of the pipeline prompts they were decided beside."""
+    stamp = evaluation.fingerprints(found["pipeline"].prompts).collect()
+    fingerprint = stamp[0]["pipeline_fingerprint"] if stamp else "none"
+    rows = functools.reduce(DataFrame.unionByName, (
+        evaluation.record(found[name].prompts, name, fingerprint) for name in BASELINES))
+    ctx.lake.replace(rows, EVALUATION_PROMPTS, {"business_date": ctx.business_date})
 
 
 def run(ctx: JobContext, seed: int = 7, objective: str = "value") -> Evaluation:
@@ -142,14 +196,19 @@ def run(ctx: JobContext, seed: int = 7, objective: str = "value") -> Evaluation:
     with ctx.run_log.step("evaluate") as rec:
         accept = acceptance(ctx).localCheckpoint()
         data = decide.read_inputs(ctx)
+        found: dict[str, Variant] = {}
         try:
-            prompts = variant_prompts(ctx, data, accept, seed, objective)
-            results = [VariantResult(name, **evaluation.expected(prompts[name], accept,
-                                                                 ctx.config),
-                                     violations=len(route.violations(ctx, data, prompts[name])))
-                       for name in VARIANTS]
+            found = variants(ctx, data, accept, seed, objective)
+            results = [VariantResult(
+                name, **evaluation.expected(v.prompts, accept, ctx.config),
+                violations=len(route.violations(ctx, v.inputs, v.prompts)),
+                own_history_days=v.own_history_days) for name, v in found.items()]
+            record_baselines(ctx, found)
         finally:
             data.unpersist()
+            for name in BASELINES:
+                if name in found:
+                    found[name].inputs.history.unpersist()
         result = Evaluation(ctx.business_date.isoformat(), ttl, objective, results)
         rec.rows_read = result.get("pipeline").prompts
         rec.message = (f"pipeline/oracle={result.ratio('pipeline', 'oracle'):.3f}, "

@@ -101,3 +101,46 @@ def test_oracle_config_for_accepts_values_only_the_probability(config):
     assert oracle.policy.contact == config.policy.contact
     assert oracle.organisation == config.organisation
     assert config.policy.arbitration.campaign_weights.products     # the original is untouched
+
+
+PROMPTS = ("prompt_id string, business_date date, expiry_date date, customer_id string, "
+           "product_code string, role string, assignee_id string, referral_path string")
+
+
+def _prompts(spark, rows):
+    return spark.createDataFrame([(pid, day, day + dt.timedelta(days=7), customer, "credit_card",
+                                   "electronic", None, None) for pid, day, customer in rows],
+                                 PROMPTS)
+
+
+def _recorded(spark, prompts, variant, fingerprint):
+    return evaluation.record(prompts.withColumn("channel", prompts.role), variant, fingerprint)
+
+
+def test_a_baseline_sees_its_own_prompts_on_days_recorded_against_todays_pipeline(spark):
+    d1, d2 = DAY - dt.timedelta(days=2), DAY - dt.timedelta(days=1)
+    pipeline = _prompts(spark, [("A", d1, "P1"), ("B", d2, "P2")])
+    stamp = {r.business_date: r.pipeline_fingerprint
+             for r in evaluation.fingerprints(pipeline).collect()}
+    oracle_d1 = _prompts(spark, [("X", d1, "P7"), ("Y", d1, "P8")])
+    oracle_d2 = _prompts(spark, [("Z", d2, "P9")])
+    recorded = (_recorded(spark, oracle_d1, "oracle", stamp[d1])
+                .unionByName(_recorded(spark, oracle_d2, "oracle", "stale")) # re-decided since
+                .unionByName(_recorded(spark, oracle_d1, "random", stamp[d1])))
+    own = evaluation.own_prompts(pipeline, recorded, "oracle")
+    assert sorted(r.prompt_id for r in own.collect()) == ["X", "Y"]
+    seen = {(r.business_date, r.prompt_id) for r in
+            evaluation.own_history(pipeline, own).collect()}
+    assert seen == {(d1, "X"), (d1, "Y"), (d2, "B")}     # own on day 1, the pipeline's on day 2
+    nothing = evaluation.own_prompts(pipeline, recorded, "rules_only")
+    assert {r.prompt_id for r in evaluation.own_history(pipeline, nothing).collect()} == {
+        "A", "B"}
+
+
+def test_fingerprints_change_with_the_prompt_ids_not_their_order(spark):
+    day = DAY
+    one = evaluation.fingerprints(_prompts(spark, [("A", day, "P1"), ("B", day, "P2")]))
+    same = evaluation.fingerprints(_prompts(spark, [("B", day, "P2"), ("A", day, "P1")]))
+    other = evaluation.fingerprints(_prompts(spark, [("A", day, "P1"), ("C", day, "P2")]))
+    fp = [f.collect()[0].pipeline_fingerprint for f in (one, same, other)]
+    assert fp[0] == fp[1] != fp[2] and fp[0].startswith("2:")

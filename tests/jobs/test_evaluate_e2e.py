@@ -6,6 +6,7 @@ pair, scored by the truth or at random, for several seeds)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -18,6 +19,7 @@ from tests.jobs.conftest import START
 
 pytestmark = pytest.mark.slow
 DAY = START
+NEXT = START + dt.timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +30,12 @@ def night(bank):
 @pytest.fixture(scope="module")
 def result(night):
     return run_job(night, evaluate.run, 7)
+
+
+@pytest.fixture(scope="module")
+def next_result(result, bank):
+    """The next day, evaluated after DAY: each baseline now has a day of its own history."""
+    return run_job(build_context(NEXT, bank.config, spark=bank.spark), evaluate.run, 7)
 
 
 def test_every_variant_is_measured_and_breaks_no_invariant(result, bank):
@@ -83,3 +91,26 @@ def test_random_candidates_through_the_engine_break_no_invariant(night, seed):
         assert route.violations(night, data, prompts) == []
     finally:
         data.unpersist()
+
+
+def test_each_baseline_lives_with_its_own_prompts_the_next_day(result, next_result, bank):
+    assert [r.own_history_days for r in result.results] == [0, 0, 0, 0]
+    assert [r.own_history_days for r in next_result.results] == [0, 1, 1, 1]
+    assert all(r.violations == 0 for r in next_result.results), next_result.describe()
+    assert "own prompts on the earlier evaluated days (oracle 1, rules_only 1, random 1)" in (
+        next_result.describe())
+    recorded = bank.lake.read("ops.evaluation_prompts")
+    counts = {(r.business_date, r.variant): r["count"]
+              for r in recorded.groupBy("business_date", "variant").count().collect()}
+    for day, found in ((DAY, result), (NEXT, next_result)):
+        for name in evaluate.BASELINES:
+            assert counts[(day, name)] == found.get(name).prompts > 0
+    # the oracle's day-1 prompts that the pipeline did not make are still open on day 2: under
+    # the pipeline's history the oracle could prompt them again, under its own it does not
+    pair = ["customer_id", "product_code"]
+    oracle_day1 = recorded.where(f"variant = 'oracle' and business_date = '{DAY}'")
+    pipeline_day1 = bank.lake.read("gold.prompts", where={"business_date": DAY})
+    only_oracle = oracle_day1.select(pair).subtract(pipeline_day1.select(pair))
+    assert only_oracle.count() > 0
+    oracle_day2 = recorded.where(f"variant = 'oracle' and business_date = '{NEXT}'")
+    assert oracle_day2.select(pair).intersect(oracle_day1.select(pair)).count() == 0
