@@ -157,14 +157,18 @@ def baseline_inputs(ctx: JobContext, data: decide.Inputs) -> dict[str, tuple]:
 
 def candidates(ctx: JobContext, name: str, data: decide.Inputs, pairs: DataFrame,
                seed: int) -> DataFrame:
-    """A baseline's candidates: the active-list rules alone, or every eligible pair scored
-    by the truth (oracle) or at random."""
+    """A baseline's candidates: the active-list rules alone; every eligible pair scored by
+    the truth, under the policy's floors as a model's scores are (oracle); or every eligible
+    pair at random (a floor on a random score would only thin the list at random)."""
     if name == "rules_only":
         return decide.find_candidates(ctx, data)
-    day = ctx.business_date
-    scores = (evaluation.oracle_scores(pairs, day) if name == "oracle"
-              else evaluation.random_scores(pairs, day, seed))
-    return combine.opportunities(evaluation.no_hits(ctx.spark), scores)
+    day, no_hits = ctx.business_date, evaluation.no_hits(ctx.spark)
+    if name == "random":
+        return combine.opportunities(no_hits, evaluation.random_scores(pairs, day, seed))
+    arbitration = ctx.config.policy.arbitration
+    return combine.opportunities(no_hits, evaluation.oracle_scores(pairs, day),
+                                 min_model_propensity=arbitration.min_model_propensity,
+                                 min_model_lift=arbitration.min_model_lift)
 
 
 def variants(ctx: JobContext, data: decide.Inputs, accept: DataFrame, seed: int,

@@ -74,19 +74,16 @@ def test_random_scores_are_uniform_reproducible_and_seeded(spark):
 
 
 def _with_floors(config):
-    """The config with both model floors on, so the oracle's lifting them shows."""
+    """The config with both model floors on: the oracle keeps them (they are policy)."""
     arbitration = config.policy.arbitration.model_copy(
         update={"min_model_propensity": 0.02, "min_model_lift": 1.0})
     return config.model_copy(update={"policy": config.policy.model_copy(
         update={"arbitration": arbitration})})
 
 
-def test_oracle_config_for_value_keeps_the_banks_levers(config):
-    oracle = evaluation.oracle_config(_with_floors(config))  # value is the default
-    assert oracle.products == config.products
-    assert oracle.policy.arbitration.campaign_weights == config.policy.arbitration.campaign_weights
-    assert oracle.policy.arbitration.min_model_propensity == 0.0
-    assert oracle.policy.arbitration.min_model_lift == 0.0
+def test_oracle_config_for_value_is_the_banks_own(config):
+    floored = _with_floors(config)
+    assert evaluation.oracle_config(floored) == floored          # value is the default
     with pytest.raises(ValueError, match="objective"):
         evaluation.oracle_config(config, "profit")
 
@@ -95,7 +92,7 @@ def test_oracle_config_for_accepts_values_only_the_probability(config):
     oracle = evaluation.oracle_config(_with_floors(config), "accepts")
     assert {p.points for p in oracle.products.products} == {1}
     arbitration = oracle.policy.arbitration
-    assert arbitration.min_model_propensity == 0.0 and arbitration.min_model_lift == 0.0
+    assert arbitration.min_model_propensity == 0.02 and arbitration.min_model_lift == 1.0
     assert all(arbitration.campaign_weights.weight(p) == 1.0 for p in oracle.products.products)
     # the rest of the policy is the bank's own
     assert oracle.policy.contact == config.policy.contact
