@@ -160,11 +160,12 @@ def fingerprints(prompts: DataFrame) -> DataFrame:
         hashed(F.hash("prompt_id").cast("long"))).alias("pipeline_fingerprint"))
 
 
-def own_prompts(pipeline: DataFrame, recorded: DataFrame, variant: str) -> DataFrame:
+def own_prompts(current: DataFrame, recorded: DataFrame, variant: str) -> DataFrame:
     """A variant's recorded prompts (`ops.evaluation_prompts` rows) of the days recorded
-    against the prompts `pipeline` holds now for them; stale days are left out."""
+    against the pipeline prompts those days hold now (`current`: their `fingerprints`);
+    stale days are left out."""
     return recorded.where(F.col("variant") == F.lit(variant)).join(
-        fingerprints(pipeline), ["business_date", "pipeline_fingerprint"], "left_semi")
+        current, ["business_date", "pipeline_fingerprint"], "left_semi")
 
 
 def own_history(pipeline: DataFrame, own: DataFrame) -> DataFrame:

@@ -140,19 +140,31 @@ def allocate(ctx: JobContext, data: decide.Inputs, candidates: DataFrame) -> Dat
 
 
 def baseline_inputs(ctx: JobContext, data: decide.Inputs) -> dict[str, tuple]:
-    """Per baseline: the day's inputs with its own contact history, and how many earlier
-    days of that history are its own (evaluation.own_history)."""
+    """Per baseline: the day's inputs with its own contact history (persisted: the caller
+    unpersists it, `release`), and how many earlier days of that history are its own
+    (evaluation.own_history)."""
     first, yesterday = decide.history_window(ctx)
     pipeline = ctx.between(decide.PROMPTS, first, yesterday)
+    current = evaluation.fingerprints(pipeline).localCheckpoint()
     recorded = ctx.between(EVALUATION_PROMPTS, first, yesterday)
-    found = {}
-    for name in BASELINES:
-        own = evaluation.own_prompts(pipeline, recorded, name).localCheckpoint()
-        history = decide.history(ctx, evaluation.own_history(pipeline, own)).persist()
-        scores = None if name == "rules_only" else data.scores
-        found[name] = (dataclasses.replace(data, history=history, scores=scores),
-                       own.select("business_date").distinct().count())
+    found: dict[str, tuple] = {}
+    try:
+        for name in BASELINES:
+            own = evaluation.own_prompts(current, recorded, name).localCheckpoint()
+            history = decide.history(ctx, evaluation.own_history(pipeline, own)).persist()
+            scores = None if name == "rules_only" else data.scores
+            found[name] = (dataclasses.replace(data, history=history, scores=scores),
+                           own.select("business_date").distinct().count())
+    except BaseException:
+        release(found)
+        raise
     return found
+
+
+def release(baselines: dict[str, tuple]) -> None:
+    """Unpersist the contact histories `baseline_inputs` persisted."""
+    for variant_data, _ in baselines.values():
+        variant_data.history.unpersist()
 
 
 def candidates(ctx: JobContext, name: str, data: decide.Inputs, pairs: DataFrame,
@@ -171,13 +183,15 @@ def candidates(ctx: JobContext, name: str, data: decide.Inputs, pairs: DataFrame
                                  min_model_lift=arbitration.min_model_lift)
 
 
-def variants(ctx: JobContext, data: decide.Inputs, accept: DataFrame, seed: int,
-             objective: str = "value") -> dict[str, Variant]:
+def variants(ctx: JobContext, data: decide.Inputs, baselines: dict[str, tuple],
+             accept: DataFrame, seed: int, objective: str = "value") -> dict[str, Variant]:
+    """The pipeline's prompts of the day, and each baseline's allocation on its own inputs
+    (`baseline_inputs`)."""
     pairs = evaluation.candidate_pairs(data.features, accept).localCheckpoint()
     oracle_ctx = dataclasses.replace(ctx, config=evaluation.oracle_config(ctx.config,
                                                                           objective))
     found = {"pipeline": Variant(ctx.partition(decide.PROMPTS, required=True), data)}
-    for name, (variant_data, own_days) in baseline_inputs(ctx, data).items():
+    for name, (variant_data, own_days) in baselines.items():
         engine_ctx = oracle_ctx if name == "oracle" else ctx
         prompts = allocate(engine_ctx, variant_data,
                            candidates(ctx, name, variant_data, pairs, seed))
@@ -200,9 +214,10 @@ def run(ctx: JobContext, seed: int = 7, objective: str = "value") -> Evaluation:
     with ctx.run_log.step("evaluate") as rec:
         accept = acceptance(ctx).localCheckpoint()
         data = decide.read_inputs(ctx)
-        found: dict[str, Variant] = {}
+        baselines: dict[str, tuple] = {}
         try:
-            found = variants(ctx, data, accept, seed, objective)
+            baselines = baseline_inputs(ctx, data)
+            found = variants(ctx, data, baselines, accept, seed, objective)
             results = [VariantResult(
                 name, **evaluation.expected(v.prompts, accept, ctx.config),
                 violations=len(route.violations(ctx, v.inputs, v.prompts)),
@@ -210,9 +225,7 @@ def run(ctx: JobContext, seed: int = 7, objective: str = "value") -> Evaluation:
             record_baselines(ctx, found)
         finally:
             data.unpersist()
-            for name in BASELINES:
-                if name in found:
-                    found[name].inputs.history.unpersist()
+            release(baselines)
         result = Evaluation(ctx.business_date.isoformat(), ttl, objective, results)
         rec.rows_read = result.get("pipeline").prompts
         rec.message = (f"pipeline/oracle={result.ratio('pipeline', 'oracle'):.3f}, "

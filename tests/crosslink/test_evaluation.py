@@ -117,19 +117,19 @@ def _recorded(spark, prompts, variant, fingerprint):
 def test_a_baseline_sees_its_own_prompts_on_days_recorded_against_todays_pipeline(spark):
     d1, d2 = DAY - dt.timedelta(days=2), DAY - dt.timedelta(days=1)
     pipeline = _prompts(spark, [("A", d1, "P1"), ("B", d2, "P2")])
-    stamp = {r.business_date: r.pipeline_fingerprint
-             for r in evaluation.fingerprints(pipeline).collect()}
+    current = evaluation.fingerprints(pipeline)
+    stamp = {r.business_date: r.pipeline_fingerprint for r in current.collect()}
     oracle_d1 = _prompts(spark, [("X", d1, "P7"), ("Y", d1, "P8")])
     oracle_d2 = _prompts(spark, [("Z", d2, "P9")])
     recorded = (_recorded(spark, oracle_d1, "oracle", stamp[d1])
                 .unionByName(_recorded(spark, oracle_d2, "oracle", "stale")) # re-decided since
                 .unionByName(_recorded(spark, oracle_d1, "random", stamp[d1])))
-    own = evaluation.own_prompts(pipeline, recorded, "oracle")
+    own = evaluation.own_prompts(current, recorded, "oracle")
     assert sorted(r.prompt_id for r in own.collect()) == ["X", "Y"]
     seen = {(r.business_date, r.prompt_id) for r in
             evaluation.own_history(pipeline, own).collect()}
     assert seen == {(d1, "X"), (d1, "Y"), (d2, "B")}     # own on day 1, the pipeline's on day 2
-    nothing = evaluation.own_prompts(pipeline, recorded, "rules_only")
+    nothing = evaluation.own_prompts(current, recorded, "rules_only")
     assert {r.prompt_id for r in evaluation.own_history(pipeline, nothing).collect()} == {
         "A", "B"}
 
