@@ -79,6 +79,9 @@ def _share(name: str) -> Column:
                                               F.col(f"in_cny{w}")),
         f"salary_elsewhere_share{w}": _ratio(F.col(f"salary_elsewhere_cny{w}"),
                                              F.col(f"salary_credit_cny{w}")),
+        f"card_spend_share{w}": _ratio(F.col(f"pos_out_cny{w}"), F.col(f"out_cny{w}")),
+        f"outflow_share{w}": _ratio(F.col(f"out_cny{w}"),
+                                    F.col(f"in_cny{w}") + F.col(f"out_cny{w}")),
     }
     if name not in shares:
         raise KeyError(f"{name} is neither joined in nor a share column")

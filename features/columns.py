@@ -92,6 +92,8 @@ SHARE_COLUMNS = (
     f"digital_share_{LONG_WINDOW}d",               # digital channels' share of transactions
     f"inflow_other_bank_share_{LONG_WINDOW}d",     # money in from other banks / all money in
     f"salary_elsewhere_share_{LONG_WINDOW}d",      # salary from other banks / all salary
+    f"card_spend_share_{LONG_WINDOW}d",            # card purchases / all money out
+    f"outflow_share_{LONG_WINDOW}d",               # money out / (money in + out): < 0.5 saves
 )
 ATTRIBUTE_COLUMNS = (
     "is_company", "age", "tenure_days", "risk_rating", "kyc_complete", "employees",

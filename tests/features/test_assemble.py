@@ -21,6 +21,7 @@ def assembled(spark):
     windows = full_windows(daily(spark, [
         {"customer_id": "P1", "business_date": DAY - days(2), "txn_count": 4, "atm_count": 2,
          "online_banking_count": 1, "wechat_count": 1, "in_cny": 10000.0,
+         "out_cny": 6000.0, "pos_out_cny": 1500.0,
          "inflow_other_bank_count": 1, "inflow_other_bank_cny": 2500.0,
          "salary_credit_count": 2, "salary_credit_cny": 16000.0, "salary_elsewhere_count": 1,
          "salary_elsewhere_cny": 4000.0},
@@ -57,7 +58,8 @@ def test_customer_without_activity_gets_zeros_and_capped_recency(rows):
     assert (p2["txn_count_90d"], p2["salary_credit_cny_30d"], p2["holds_debit_account"]) == \
         (0, 0.0, 0)
     assert p2["days_since_txn"] == p2["days_since_atm"] == RECENCY_CAP
-    assert (p2["share_atm_90d"], p2["digital_share_90d"]) == (0.0, 0.0)
+    assert (p2["share_atm_90d"], p2["digital_share_90d"], p2["outflow_share_90d"]) == \
+        (0.0, 0.0, 0.0)
 
 
 def test_shares_and_recency(rows):
@@ -65,6 +67,7 @@ def test_shares_and_recency(rows):
     assert (p1["share_atm_90d"], p1["digital_share_90d"]) == (0.5, 0.5)
     assert p1["inflow_other_bank_share_90d"] == 0.25
     assert p1["salary_elsewhere_share_90d"] == 0.25
+    assert (p1["card_spend_share_90d"], p1["outflow_share_90d"]) == (0.25, 0.375)
     assert (p1["days_since_txn"], p1["days_since_atm"], p1["days_since_pos"]) == \
         (2, 2, RECENCY_CAP)
     assert (p1["holds_debit_account"], p1["balance_total_cny"]) == (1, 1000.0)
