@@ -148,14 +148,16 @@ def company_features(bank: Bank, balances: bool = True) -> dict[str, np.ndarray]
     }
 
 
-def _score(features: dict[str, np.ndarray], code: str, corporate: bool) -> np.ndarray:
+def product_score(features: dict[str, np.ndarray], code: str, corporate: bool) -> np.ndarray:
+    """A product's true logit before the intercept and the per-pair noise (NOISE_SD): the
+    part the customer's traits explain."""
     table = CORPORATE_WEIGHTS if corporate else RETAIL_WEIGHTS
     weights = {**table.get(code, GENERIC_WEIGHTS[corporate]), **COMMON_WEIGHTS}
     n = len(next(iter(features.values())))
     return sum((w * features[f] for f, w in weights.items() if f in features), np.zeros(n))
 
 
-def _solve_intercept(score: np.ndarray, target: float, horizon: int = 1) -> float:
+def solve_intercept(score: np.ndarray, target: float, horizon: int = 1) -> float:
     """Intercept b with Σ P(open within horizon | σ(b + score)) = target, by bisection."""
     if len(score) == 0 or target <= 0:
         return -30.0
@@ -168,7 +170,7 @@ def _solve_intercept(score: np.ndarray, target: float, horizon: int = 1) -> floa
     return (lo + hi) / 2
 
 
-def _segment_rows(bank: Bank, corporate: bool) -> np.ndarray:
+def segment_customers(bank: Bank, corporate: bool) -> np.ndarray:
     n_p = bank.persons.n
     return np.arange(n_p, bank.customers.n) if corporate else np.arange(n_p)
 
@@ -182,7 +184,7 @@ def initial_holdings(bank: Bank, rng: np.random.Generator) -> list[tuple[int, np
     out = []
     for k in np.flatnonzero(cat.offerable):
         code, corporate = cat.codes[k], bool(cat.corporate[k])
-        rows = _segment_rows(bank, corporate)
+        rows = segment_customers(bank, corporate)
         if code == "basic_settlement":
             out.append((k, rows[co.settles_here]))
             continue
@@ -190,9 +192,9 @@ def initial_holdings(bank: Bank, rng: np.random.Generator) -> list[tuple[int, np
             out.append((k, rows[co.payroll_here]))
             continue
         suitable = bank.customers.risk[rows] >= cat.risk_level[k]
-        score = 0.5 * _score(feats[corporate], code, corporate)[suitable]
+        score = 0.5 * product_score(feats[corporate], code, corporate)[suitable]
         target = INITIAL_SHARE.get(code, DEFAULT_INITIAL) * len(rows)
-        p = sigmoid(_solve_intercept(score, min(target, 0.95 * len(score))) + score)
+        p = sigmoid(solve_intercept(score, min(target, 0.95 * len(score))) + score)
         out.append((k, rows[suitable][rng.random(len(p)) < p]))
     return out
 
@@ -215,12 +217,13 @@ def build_propensity(bank: Bank, rng: np.random.Generator, scale: float) -> Prop
     feats = {False: person_features(bank), True: company_features(bank)}
     for j, k in enumerate(products):
         code, corporate = cat.codes[k], bool(cat.corporate[k])
-        rows = _segment_rows(bank, corporate)
+        rows = segment_customers(bank, corporate)
         seg[rows, j] = True
-        score = _score(feats[corporate], code, corporate) + rng.normal(0, NOISE_SD, len(rows))
+        score = (product_score(feats[corporate], code, corporate)
+                 + rng.normal(0, NOISE_SD, len(rows)))
         ok = (bank.customers.risk[rows] >= cat.risk_level[k]) & ~bank.book.held[rows, k]
         target = TARGET_SHARE.get(code, DEFAULT_TARGET[corporate]) * len(rows)
-        b = _solve_intercept(score[ok], target, HORIZON_DAYS)
+        b = solve_intercept(score[ok], target, HORIZON_DAYS)
         p = np.minimum(sigmoid(b + score), MAX_DAILY_PROB) * scale
         prob[rows, j] = np.where(ok, np.minimum(p, 1.0), 0.0)
     return Propensity(products=products, prob=prob, segment_rows=seg,
