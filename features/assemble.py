@@ -12,6 +12,7 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from crosslink.sources import MERCHANT_CATEGORIES
 from features import rollup
 from features.columns import (
     CHANNELS,
@@ -82,6 +83,9 @@ def _share(name: str) -> Column:
         f"card_spend_share{w}": _ratio(F.col(f"pos_out_cny{w}"), F.col(f"out_cny{w}")),
         f"outflow_share{w}": _ratio(F.col(f"out_cny{w}"),
                                     F.col(f"in_cny{w}") + F.col(f"out_cny{w}")),
+        **{f"spend_{cat}_share{w}": _ratio(F.col(f"spend_{cat}_cny{w}"),
+                                           F.col(f"pos_out_cny{w}"))
+           for cat in MERCHANT_CATEGORIES},
     }
     if name not in shares:
         raise KeyError(f"{name} is neither joined in nor a share column")

@@ -94,6 +94,9 @@ SHARE_COLUMNS = (
     f"salary_elsewhere_share_{LONG_WINDOW}d",      # salary from other banks / all salary
     f"card_spend_share_{LONG_WINDOW}d",            # card purchases / all money out
     f"outflow_share_{LONG_WINDOW}d",               # money out / (money in + out): < 0.5 saves
+    # each merchant category's share of card spending: what the money goes on, whatever the
+    # volume (a heavy card spender's travel spend is not a traveller's)
+    *(f"spend_{cat}_share_{LONG_WINDOW}d" for cat in MERCHANT_CATEGORIES),
 )
 ATTRIBUTE_COLUMNS = (
     "is_company", "age", "tenure_days", "risk_rating", "kyc_complete", "employees",

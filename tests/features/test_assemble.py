@@ -21,7 +21,7 @@ def assembled(spark):
     windows = full_windows(daily(spark, [
         {"customer_id": "P1", "business_date": DAY - days(2), "txn_count": 4, "atm_count": 2,
          "online_banking_count": 1, "wechat_count": 1, "in_cny": 10000.0,
-         "out_cny": 6000.0, "pos_out_cny": 1500.0,
+         "out_cny": 6000.0, "pos_out_cny": 1500.0, "spend_travel_cny": 300.0,
          "inflow_other_bank_count": 1, "inflow_other_bank_cny": 2500.0,
          "salary_credit_count": 2, "salary_credit_cny": 16000.0, "salary_elsewhere_count": 1,
          "salary_elsewhere_cny": 4000.0},
@@ -68,6 +68,7 @@ def test_shares_and_recency(rows):
     assert p1["inflow_other_bank_share_90d"] == 0.25
     assert p1["salary_elsewhere_share_90d"] == 0.25
     assert (p1["card_spend_share_90d"], p1["outflow_share_90d"]) == (0.25, 0.375)
+    assert (p1["spend_travel_share_90d"], p1["spend_dining_share_90d"]) == (0.2, 0.0)
     assert (p1["days_since_txn"], p1["days_since_atm"], p1["days_since_pos"]) == \
         (2, 2, RECENCY_CAP)
     assert (p1["holds_debit_account"], p1["balance_total_cny"]) == (1, 1000.0)
