@@ -27,22 +27,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def expected_auc(p: np.ndarray, score: np.ndarray) -> float:
-    """E[pairs ranked right] / E[pairs] for labels drawn Bernoulli(p): each positive i
-    against each negative j, counted 1 when score_i > score_j and 1/2 on a tie."""
-    order = np.argsort(score, kind="stable")
-    p, s = p[order].astype(np.float64), score[order]
-    neg = 1.0 - p
-    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])     # runs of tied scores
-    run_neg = np.add.reduceat(neg, starts)
-    below = np.cumsum(run_neg) - run_neg                        # negatives scored lower
-    run_pos = np.add.reduceat(p, starts)
-    right = np.sum(run_pos * (below + 0.5 * run_neg)) - 0.5 * np.sum(
-        np.add.reduceat(p * neg, starts))                       # a pair is never itself
-    pairs = p.sum() * neg.sum() - np.sum(p * neg)
-    return float(right / pairs)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -53,6 +37,7 @@ def main() -> None:
     from crosslink.config import load_config
     from crosslink.generate import propensity as truth
     from crosslink.generate.bank import build_bank
+    from models.metrics import expected_auc
 
     config = load_config()
     seed = config.generator.seed if args.seed is None else args.seed

@@ -90,14 +90,16 @@ def true_propensity(ctx: JobContext) -> pd.DataFrame | None:
     return pd.read_parquet(path, columns=["customer_id", "product_code", "daily_prob"])
 
 
-def _aligned_truth(truth: pd.DataFrame | None, product: str,
-                   holdout: dataset.ProductRows) -> np.ndarray | None:
-    """The true daily probability of each holdout row (NaN where the truth has none, e.g. a
-    customer whose segment changed after the generator drew its propensities)."""
+def _aligned_truth(truth: pd.DataFrame | None, product: str, holdout: dataset.ProductRows,
+                   horizon: int) -> np.ndarray | None:
+    """Each holdout row's true chance of opening within `horizon` days, 1 - (1 - daily) **
+    horizon (NaN where the truth has none, e.g. a customer whose segment changed after the
+    generator drew its propensities)."""
     if truth is None:
         return None
     probs = truth[truth["product_code"] == product].set_index("customer_id")["daily_prob"]
-    return probs.reindex(holdout.keys["customer_id"]).to_numpy(dtype=np.float64)
+    daily = probs.reindex(holdout.keys["customer_id"]).to_numpy(dtype=np.float64)
+    return 1.0 - (1.0 - daily) ** horizon
 
 
 def train_one(ctx: JobContext, client, data: dataset.TrainingSet, product: str,
@@ -108,7 +110,7 @@ def train_one(ctx: JobContext, client, data: dataset.TrainingSet, product: str,
     cfg = ctx.config.models
     try:
         trained = train_product(product, data.matrix, train, holdout, cfg.train,
-                                _aligned_truth(truth, product, holdout))
+                                _aligned_truth(truth, product, holdout, data.split.horizon))
     except TooFewPositives as exc:
         return Outcome(product, None, {}, None, str(exc))
     lineage = {"business_date": str(ctx.business_date), "run_id": ctx.run_id,

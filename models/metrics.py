@@ -8,7 +8,9 @@ metric higher is better). `oracle_auc` scores the same holdout with the generato
 propensities: the ceiling a model could reach on this data. `truth_capture` asks the question a
 capacity-bound sales force asks, and without the noise of a few hundred positives: of the true
 propensity the best-possible top 1% (or 10%) of the holdout holds, how much does the model's
-top 1% hold?
+top 1% hold? `expected_auc` is the AUC a score would have on average over every draw of the
+labels from the true probabilities: the model against the oracle without the noise of a few
+hundred positives.
 """
 
 from __future__ import annotations
@@ -62,6 +64,25 @@ def oracle_auc(y: np.ndarray, true_prob: np.ndarray) -> float:
     if not 0 < y.sum() < len(y):
         return float("nan")
     return float(roc_auc_score(y, np.asarray(true_prob, dtype=np.float64)))
+
+
+def expected_auc(true_prob: np.ndarray, score: np.ndarray) -> float:
+    """E[pairs ranked right] / E[pairs] when each row opens with its `true_prob` (within the
+    label horizon): every row i as a positive against every other row j as a negative,
+    weighed p_i (1 - p_j), counted 1 when score_i > score_j and 1/2 on a tie. Ranking by
+    `true_prob` itself gives the highest value (the oracle's)."""
+    p = np.asarray(true_prob, dtype=np.float64)
+    order = np.argsort(np.asarray(score), kind="stable")
+    p, s = p[order], np.asarray(score)[order]
+    neg = 1.0 - p
+    pairs = p.sum() * neg.sum() - np.sum(p * neg)            # a row is never its own pair
+    if len(p) < 2 or pairs <= 0:
+        return float("nan")
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])     # runs of tied scores
+    run_pos, run_neg = np.add.reduceat(p, starts), np.add.reduceat(neg, starts)
+    below = np.cumsum(run_neg) - run_neg                        # negatives scored lower
+    ties = run_pos * run_neg - np.add.reduceat(p * neg, starts)
+    return float((np.sum(run_pos * below) + 0.5 * np.sum(ties)) / pairs)
 
 
 def truth_capture(true_prob: np.ndarray, p: np.ndarray, share: float) -> float:

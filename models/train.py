@@ -99,8 +99,9 @@ def fit(matrix: Matrix, train: ProductRows, cfg: TrainConfig):
 
 def train_product(product: str, matrix: Matrix, train: ProductRows, holdout: ProductRows,
                   cfg: TrainConfig, true_prob: np.ndarray | None = None) -> Trained:
-    """Fit and evaluate; `true_prob` (the generator's truth, aligned with the holdout rows, NaN
-    where unknown) adds the oracle AUC over the rows it covers, and that coverage."""
+    """Fit and evaluate; `true_prob` (the generator's truth: each holdout row's chance of
+    opening within the label horizon, NaN where unknown) adds the oracle AUC over the rows it
+    covers, that coverage, truth capture and both expected AUCs (metrics module doc)."""
     check_positives(product, train, holdout, cfg)
     booster, rounds = fit(matrix, train, cfg)
     scores = booster.inplace_predict(matrix.values[holdout.rows])
@@ -122,6 +123,8 @@ def train_product(product: str, matrix: Matrix, train: ProductRows, holdout: Pro
         for name, share in (("truth_capture_top_percent", 0.01),
                             ("truth_capture_top_decile", 0.1)):
             found[name] = metrics.truth_capture(true_prob[known], scores[known], share)
+        found["expected_auc"] = metrics.expected_auc(true_prob[known], scores[known])
+        found["oracle_expected_auc"] = metrics.expected_auc(true_prob[known], true_prob[known])
     importance = booster.get_score(importance_type="total_gain")
     return Trained(product, booster, rounds, scores, found, importance)
 

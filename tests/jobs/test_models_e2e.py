@@ -61,6 +61,10 @@ def test_holdout_metrics_and_the_oracle_are_logged(trained):
         if o.version:
             assert 0 <= o.metrics["auc"] <= 1
             assert o.metrics["oracle_coverage"] > 0.95 and np.isfinite(o.metrics["oracle_auc"])
+            # free of that noise (a model of a few openers may still rank below chance; the
+            # truth's own ranking is the best any can, and ranks well)
+            assert 0 < o.metrics["expected_auc"] <= o.metrics["oracle_expected_auc"] < 1
+            assert o.metrics["oracle_expected_auc"] > 0.6
 
 
 def test_scores_follow_the_true_propensity(bank, scores):

@@ -53,3 +53,33 @@ def test_truth_capture_of_the_top_picks():
     model = np.array([0.1, 0.9, 0.2, 0.3, 0.1, 0.8, 0.0, 0.0, 0.0, 0.0])
     assert metrics.truth_capture(truth, model, 0.2) == pytest.approx(0.3 / 0.8)
     assert np.isnan(metrics.truth_capture(np.zeros(10), model, 0.2))
+
+
+def _expected_auc_by_pairs(p, s):
+    right = pairs = 0.0
+    for i in range(len(p)):
+        for j in range(len(p)):
+            if i != j:
+                w = p[i] * (1 - p[j])
+                pairs += w
+                right += w * (1.0 if s[i] > s[j] else 0.5 if s[i] == s[j] else 0.0)
+    return right / pairs
+
+
+def test_expected_auc_weighs_every_ordered_pair_by_its_chance_ties_half():
+    p = np.array([0.9, 0.1, 0.5, 0.3, 0.05, 0.5])
+    s = np.array([3.0, 1.0, 2.0, 2.0, 0.0, 1.0])               # two runs of ties
+    assert metrics.expected_auc(p, s) == pytest.approx(_expected_auc_by_pairs(p, s))
+    assert metrics.expected_auc(p, -s) == pytest.approx(_expected_auc_by_pairs(p, -s))
+    assert metrics.expected_auc(p, np.zeros(6)) == pytest.approx(0.5)
+
+
+def test_the_truth_has_the_highest_expected_auc_and_sampling_agrees():
+    rng = np.random.default_rng(3)
+    p = rng.beta(0.5, 15, size=4000)
+    model = np.log(p) + rng.normal(0, 1.0, size=len(p))
+    oracle, read = metrics.expected_auc(p, p), metrics.expected_auc(p, model)
+    assert 0.5 < read < oracle < 1
+    sampled = [metrics.evaluate(rng.random(len(p)) < p, model)["auc"] for _ in range(300)]
+    assert abs(np.mean(sampled) - read) < 0.005
+    assert np.isnan(metrics.expected_auc(np.zeros(5), np.arange(5.0)))

@@ -19,6 +19,8 @@ def test_auc_within_003_of_the_oracle(trained):
     assert m["positives"] >= 200
     assert m["oracle_auc"] - m["auc"] < 0.03, m
     assert m["lift_top_decile"] > 3
+    # the same without the positives' noise: expected over every draw of the labels
+    assert 0 < m["oracle_expected_auc"] - m["expected_auc"] < 0.03, m
 
 
 def test_the_top_picks_hold_most_of_the_true_propensity(trained):
