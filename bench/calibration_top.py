@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crosslink.generate.propensity import within_days
+
 
 def load(home: Path, day: dt.date, horizon: int) -> pd.DataFrame:
     """customer_id, product_code, score, truth for every suitable pair scored on `day`."""
@@ -42,7 +44,7 @@ def load(home: Path, day: dt.date, horizon: int) -> pd.DataFrame:
     scores = scores[scores.suitable]
     truth = pd.read_parquet(home / "truth" / "propensity.parquet",
                             columns=["customer_id", "product_code", "daily_prob"])
-    truth["truth"] = 1 - (1 - truth.daily_prob) ** horizon
+    truth["truth"] = within_days(truth.daily_prob, horizon)
     merged = scores.merge(truth[["customer_id", "product_code", "truth"]],
                           on=["customer_id", "product_code"], how="left")
     unknown = int(merged.truth.isna().sum())

@@ -53,7 +53,7 @@ def main() -> None:
         rows = truth.segment_customers(bank, corporate)
         daily = prop.prob[rows, j]
         eligible = daily > 0
-        within = 1 - (1 - daily[eligible].astype(np.float64)) ** args.horizon
+        within = truth.within_days(daily[eligible].astype(np.float64), args.horizon)
         score = truth.product_score(traits[corporate], code, corporate)[eligible]
         oracle, read = expected_auc(within, within), expected_auc(within, score)
         print(f"{code:22s} {eligible.sum():9,d} {within.sum():9,.0f} {oracle:7.3f} "

@@ -49,6 +49,7 @@ from pyspark.sql import functions as F
 
 from crosslink.config import CampaignWeights, Config
 from crosslink.decide.columns import HIT_DDL
+from crosslink.generate.propensity import within_days
 from models.sampling import unit_hash
 
 ORACLE_MODEL, RANDOM_MODEL = "oracle", "random"
@@ -63,7 +64,7 @@ def acceptance(propensity: DataFrame, openings: DataFrame, day: dt.date,
     return (propensity.join(opened, ["customer_id", "product_code"], "left")
             .select("customer_id", "product_code", F.when(
                 F.col("held_at_start") | F.col("_opened").isNotNull(), F.lit(0.0))
-                .otherwise(1 - F.pow(1 - F.col("daily_prob"), F.lit(float(ttl_days))))
+                .otherwise(within_days(F.col("daily_prob"), ttl_days))
                 .alias("p_accept")))
 
 

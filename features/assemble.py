@@ -46,16 +46,19 @@ def customer_features(attributes: DataFrame, windows: DataFrame, holdings: DataF
         joined = joined.join(outcomes, "customer_id", "left")
     filled = joined.select("customer_id", "customer_type",
                            *(_filled(c) for c in FEATURE_COLUMNS if c in joined.columns))
+    shares = _shares()
     return filled.select(F.lit(day).alias("snapshot_date"), "customer_id", "customer_type",
-                         *(F.col(c) if c in filled.columns else _missing(c)
+                         *(F.col(c) if c in filled.columns else _missing(c, shares)
                            for c in FEATURE_COLUMNS))
 
 
-def _missing(name: str) -> Column:
+def _missing(name: str, shares: dict[str, Column]) -> Column:
     """A column no part provided: a share (from the sums), or an outcome count (0)."""
     if name in FEEDBACK_COLUMNS:
         return F.lit(0).cast(column_type(name)).alias(name)
-    return _share(name)
+    if name not in shares:
+        raise KeyError(f"{name} is neither joined in nor a share column")
+    return shares[name].cast("double").alias(name)
 
 
 def _filled(name: str) -> Column:
@@ -67,8 +70,8 @@ def _ratio(part: Column, whole: Column) -> Column:
     return F.when(whole > 0, part / whole).otherwise(F.lit(0.0))
 
 
-def _share(name: str) -> Column:
-    """The share columns, from the filled window sums (see features.columns.SHARE_COLUMNS)."""
+def _shares() -> dict[str, Column]:
+    """The share columns by name, from the filled window sums (features.columns.SHARE_COLUMNS)."""
     w = f"_{LONG_WINDOW}d"
     txns = F.col(f"txn_count{w}")
     shares = {f"share_{c}{w}": _ratio(F.col(f"{c}_count{w}"), txns) for c in CHANNELS}
@@ -87,6 +90,4 @@ def _share(name: str) -> Column:
                                            F.col(f"pos_out_cny{w}"))
            for cat in MERCHANT_CATEGORIES},
     }
-    if name not in shares:
-        raise KeyError(f"{name} is neither joined in nor a share column")
-    return shares[name].cast("double").alias(name)
+    return shares

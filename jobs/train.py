@@ -23,6 +23,7 @@ import pandas as pd
 from pyspark.sql import functions as F
 
 from crosslink.context import JobContext, build_context, parse_date, run_job
+from crosslink.generate.propensity import within_days
 from features.columns import FEATURE_COLUMNS
 from features.labels import labels
 from models import dataset, promotion, registry, sampling
@@ -92,14 +93,14 @@ def true_propensity(ctx: JobContext) -> pd.DataFrame | None:
 
 def _aligned_truth(truth: pd.DataFrame | None, product: str, holdout: dataset.ProductRows,
                    horizon: int) -> np.ndarray | None:
-    """Each holdout row's true chance of opening within `horizon` days, 1 - (1 - daily) **
-    horizon (NaN where the truth has none, e.g. a customer whose segment changed after the
-    generator drew its propensities)."""
+    """Each holdout row's true chance of opening within `horizon` days (NaN where the truth
+    has none, e.g. a customer whose segment changed after the generator drew its
+    propensities)."""
     if truth is None:
         return None
     probs = truth[truth["product_code"] == product].set_index("customer_id")["daily_prob"]
     daily = probs.reindex(holdout.keys["customer_id"]).to_numpy(dtype=np.float64)
-    return 1.0 - (1.0 - daily) ** horizon
+    return within_days(daily, horizon)
 
 
 def train_one(ctx: JobContext, client, data: dataset.TrainingSet, product: str,

@@ -157,6 +157,12 @@ def product_score(features: dict[str, np.ndarray], code: str, corporate: bool) -
     return sum((w * features[f] for f, w in weights.items() if f in features), np.zeros(n))
 
 
+def within_days(daily_prob, days: int):
+    """The chance of opening at least once in `days` days, 1 - (1 - daily_prob) ** days: for
+    numpy arrays, pandas Series and Spark Columns alike."""
+    return 1 - (1 - daily_prob) ** days
+
+
 def solve_intercept(score: np.ndarray, target: float, horizon: int = 1) -> float:
     """Intercept b with Σ P(open within horizon | σ(b + score)) = target, by bisection."""
     if len(score) == 0 or target <= 0:
@@ -165,7 +171,7 @@ def solve_intercept(score: np.ndarray, target: float, horizon: int = 1) -> float
     for _ in range(60):
         mid = (lo + hi) / 2
         p = np.minimum(sigmoid(mid + score), MAX_DAILY_PROB if horizon > 1 else 0.98)
-        got = (1 - (1 - p) ** horizon).sum() if horizon > 1 else p.sum()
+        got = within_days(p, horizon).sum()
         lo, hi = (mid, hi) if got < target else (lo, mid)
     return (lo + hi) / 2
 

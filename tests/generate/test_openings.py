@@ -8,8 +8,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
+from pyspark.sql import functions as F
 
-from crosslink.generate import vocab
+from crosslink.generate import propensity, vocab
 from tests.generate.conftest import flat, json_records, landing_file, truth
 
 
@@ -90,3 +92,13 @@ def test_balances_follow_transactions(busy_bank):
     assert kept.mean() > 0.9
     assert np.allclose(b1[kept], expected[kept], atol=1.0)
     assert (b1 >= 0).all()
+
+
+def test_within_days_compounds_the_daily_chance_the_same_on_numpy_and_spark(spark):
+    daily = np.array([0.0, 0.01, 0.5])
+    assert propensity.within_days(daily, 1) == pytest.approx(daily)
+    assert propensity.within_days(daily, 7) == pytest.approx([0.0, 0.067935, 0.9921875],
+                                                             abs=1e-6)
+    frame = spark.createDataFrame([(float(p),) for p in daily], "daily_prob double")
+    got = [r[0] for r in frame.select(propensity.within_days(F.col("daily_prob"), 7)).collect()]
+    assert got == pytest.approx(propensity.within_days(daily, 7))
