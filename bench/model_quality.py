@@ -33,17 +33,24 @@ def main() -> None:
     parser.add_argument("--min-positives", type=int, default=100)
     parser.add_argument("--tolerance", type=float, default=0.03)
     parser.add_argument("--promote", action="store_true")
+    parser.add_argument("--products", type=lambda s: [p for p in s.split(",") if p],
+                        help="comma-separated product codes (default: every product)")
+    parser.add_argument("--set", action="append", default=[], metavar="FILE.KEY=VALUE",
+                        help="a one-off config value, e.g. models.train.train_snapshots=24 "
+                             "(YAML value; repeatable)")
     args = parser.parse_args()
     os.environ["CROSSLINK_HOME"] = str(args.home.resolve())
 
     import numpy as np
 
+    from crosslink.config import load_config
     from crosslink.context import build_context, parse_date, run_job
     from jobs import train
 
-    ctx = build_context(parse_date(args.date))
+    config = load_config(overrides=overrides(args.set))
+    ctx = build_context(parse_date(args.date), config)
     start = time.perf_counter()
-    outcomes = run_job(ctx, train.run, None, args.horizon, args.promote)
+    outcomes = run_job(ctx, train.run, args.products, args.horizon, args.promote)
     seconds = time.perf_counter() - start
     print(train.report(outcomes))
     print(f"\ntrained as of {args.date}, horizon {args.horizon} days, in {seconds:.0f} s")
@@ -71,6 +78,23 @@ def main() -> None:
               f"max gap {max(gaps):.3f}, {failures} over {args.tolerance}; median E-gap "
               f"{np.median([expected_gap(o.metrics) for o in judged]):.3f}")
     raise SystemExit(1 if failures else 0)
+
+
+def overrides(settings: list[str]) -> dict:
+    """["models.train.max_depth=2", ...] -> {"models": {"train": {"max_depth": 2}}}."""
+    import yaml
+
+    tree: dict = {}
+    for setting in settings:
+        path, sep, value = setting.partition("=")
+        if not sep or "." not in path:
+            raise SystemExit(f"--set {setting!r}: expected FILE.KEY=VALUE")
+        *parents, leaf = path.split(".")
+        node = tree
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = yaml.safe_load(value)
+    return tree
 
 
 def expected_gap(m: dict) -> float:
