@@ -1,7 +1,8 @@
 """How much of each latent trait of the generator the features can read: the ceiling a
 propensity model meets before any modelling choice.
 
-    .venv/bin/python bench/latent_recovery.py --home /path/to/bank --date 2026-01-26
+    .venv/bin/python bench/latent_recovery.py --home /path/to/bank --date 2026-01-26 \
+        [--horizon 7]
 
 For every person, then every company, of gold.customer_features at --date, an XGBoost
 regressor (2-fold by customer) predicts each latent of truth/customers.parquet from the model
@@ -9,6 +10,15 @@ feature columns; the table shows R² and the three features with the most gain. 
 weighs in a product's true propensity (crosslink/generate/propensity.py) but reads near 0 here
 is a trait without a footprint in the transactions: no model can rank that product close to
 the oracle. home_need is also shown inside its age band (26–42), where all of its variance lives.
+
+Then the same per product: the regressor learns each pair's true logit (logit of daily_prob)
+from the features of every eligible pair at --date (the customer neither held it at the
+start nor opened it since, and it suits their risk rating), 2-fold by customer. Its expected
+AUC against openings within --horizon days (models.metrics.expected_auc: free of the noise of
+the draws), next to the oracle's, is the features' reach: what a model with unlimited
+positives could get. A product's gap in bench/model_quality.py splits into this reach gap
+(history too short, a trait without a footprint, the per-pair noise of
+bench/oracle_ceiling.py) and the rest, the cost of learning from few positives.
 
 The home must have run features for --date (`crosslink nightly` or its features step).
 """
@@ -60,6 +70,14 @@ def company_targets(companies: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.n
 def recovery(x: np.ndarray, y: np.ndarray, names: list[str], seed: int = 0
              ) -> tuple[float, list[str]]:
     """Out-of-fold R² of y from x, and the top-3 features by total gain of the last fold."""
+    pred, gain = out_of_fold(x, y, names, seed)
+    r2 = 1 - np.mean((y - pred) ** 2) / np.var(y)
+    return float(r2), sorted(gain, key=gain.get, reverse=True)[:3]
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, names: list[str], seed: int = 0
+                ) -> tuple[np.ndarray, dict[str, float]]:
+    """2-fold predictions of y from x, and the total gain by feature of the last fold."""
     import xgboost as xgb
 
     fold = np.random.default_rng(seed).random(len(y)) < 0.5
@@ -68,15 +86,40 @@ def recovery(x: np.ndarray, y: np.ndarray, names: list[str], seed: int = 0
     for train in (fold, ~fold):
         model = xgb.train(params, xgb.DMatrix(x[train], y[train], feature_names=names), 150)
         pred[~train] = model.predict(xgb.DMatrix(x[~train], feature_names=names))
-    gain = model.get_score(importance_type="total_gain")
-    r2 = 1 - np.mean((y - pred) ** 2) / np.var(y)
-    return float(r2), sorted(gain, key=gain.get, reverse=True)[:3]
+    return pred, model.get_score(importance_type="total_gain")
+
+
+def product_reach(features: pd.DataFrame, home: Path, day, horizon: int) -> None:
+    """Per product: the oracle's expected AUC and the features' reach (module doc)."""
+    from crosslink.generate.propensity import within_days
+    from features.columns import FEATURE_COLUMNS
+    from models.metrics import expected_auc
+
+    pairs = pd.read_parquet(home / "truth" / "propensity.parquet")
+    opened = pd.read_parquet(home / "truth" / "openings.parquet")
+    opened = opened[pd.to_datetime(opened.open_date).dt.date <= day]
+    pairs = pairs[(pairs.daily_prob > 0) & ~pairs.held_at_start]
+    pairs = pairs.merge(opened[["customer_id", "product_code"]].drop_duplicates()
+                        .assign(_opened=True), how="left", on=["customer_id", "product_code"])
+    pairs = pairs[pairs._opened.isna()]
+    names = list(FEATURE_COLUMNS)
+    print(f"\n{'product':22s} {'pairs':>8s} {'oracle E-AUC':>12s} {'reach':>6s} {'gap':>6s}")
+    for product, group in pairs.groupby("product_code", sort=False):
+        rows = features.merge(group[["customer_id", "daily_prob"]], on="customer_id")
+        daily = rows.daily_prob.to_numpy(np.float64)
+        pred, _ = out_of_fold(rows[names].to_numpy(np.float32), np.log(daily / (1 - daily)),
+                              names)
+        within = within_days(daily, horizon)
+        oracle, reach = expected_auc(within, within), expected_auc(within, pred)
+        print(f"{product:22s} {len(rows):>8,d} {oracle:>12.3f} {reach:>6.3f} "
+              f"{oracle - reach:>6.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", required=True, type=Path)
     parser.add_argument("--date", required=True)
+    parser.add_argument("--horizon", type=int, default=7)
     args = parser.parse_args()
 
     import pyarrow.parquet as pq
@@ -99,6 +142,7 @@ def main() -> None:
         for name, (y, judged) in latents(rows).items():
             r2, top = recovery(x[judged], y[judged], names)
             print(f"{name:22s} {r2:6.3f}  {', '.join(top)}")
+    product_reach(features, args.home, day, args.horizon)
     print(f"\n{time.perf_counter() - start:.0f} s")
 
 
