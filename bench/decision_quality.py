@@ -40,13 +40,13 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["CROSSLINK_HOME"] = str(args.home.resolve())
 
-    from crosslink.cli import _merged, _override
+    from crosslink.cli import merge_overrides, parse_override
     from crosslink.config import load_config
     from crosslink.context import build_context, run_job
     from crosslink.pipeline import run_steps
     from jobs import evaluate
 
-    config = load_config(overrides=_merged([_override(o) for o in args.overrides]))
+    config = load_config(overrides=merge_overrides([parse_override(o) for o in args.overrides]))
     rows, values = [], []
     for day in sorted(args.dates):
         start = time.perf_counter()

@@ -36,18 +36,19 @@ def main() -> None:
     parser.add_argument("--products", type=lambda s: [p for p in s.split(",") if p],
                         help="comma-separated product codes (default: every product)")
     parser.add_argument("--set", action="append", default=[], metavar="FILE.KEY=VALUE",
-                        help="a one-off config value, e.g. models.train.train_snapshots=24 "
-                             "(YAML value; repeatable)")
+                        help="a one-off config value, as for crosslink --set, e.g. "
+                             "models.train.train_snapshots=24")
     args = parser.parse_args()
     os.environ["CROSSLINK_HOME"] = str(args.home.resolve())
 
     import numpy as np
 
+    from crosslink.cli import merge_overrides, parse_override
     from crosslink.config import load_config
     from crosslink.context import build_context, parse_date, run_job
     from jobs import train
 
-    config = load_config(overrides=overrides(args.set))
+    config = load_config(overrides=merge_overrides([parse_override(s) for s in args.set]))
     ctx = build_context(parse_date(args.date), config)
     start = time.perf_counter()
     outcomes = run_job(ctx, train.run, args.products, args.horizon, args.promote)
@@ -78,23 +79,6 @@ def main() -> None:
               f"max gap {max(gaps):.3f}, {failures} over {args.tolerance}; median E-gap "
               f"{np.median([expected_gap(o.metrics) for o in judged]):.3f}")
     raise SystemExit(1 if failures else 0)
-
-
-def overrides(settings: list[str]) -> dict:
-    """["models.train.max_depth=2", ...] -> {"models": {"train": {"max_depth": 2}}}."""
-    import yaml
-
-    tree: dict = {}
-    for setting in settings:
-        path, sep, value = setting.partition("=")
-        if not sep or "." not in path:
-            raise SystemExit(f"--set {setting!r}: expected FILE.KEY=VALUE")
-        *parents, leaf = path.split(".")
-        node = tree
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[leaf] = yaml.safe_load(value)
-    return tree
 
 
 def expected_gap(m: dict) -> float:

@@ -37,7 +37,7 @@ from crosslink.config import Config, ConfigError, deep_merge, load_config
 from crosslink.context import build_context, run_job
 
 
-def _override(text: str) -> dict:
+def parse_override(text: str) -> dict:
     """`file.key.sub=value` -> {"file": {"key": {"sub": value}}}; the value is read as YAML."""
     import yaml
 
@@ -51,7 +51,7 @@ def _override(text: str) -> dict:
     return nested
 
 
-def _merged(parts: list[dict]) -> dict:
+def merge_overrides(parts: list[dict]) -> dict:
     merged: dict = {}
     for part in parts:
         merged = deep_merge(merged, part)
@@ -307,7 +307,7 @@ def _print_tables(config: Config, day: dt.date | None) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crosslink", description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="CROSSLINK_HOME (default ./var)")
-    parser.add_argument("--set", dest="overrides", type=_override, action="append", default=[],
+    parser.add_argument("--set", dest="overrides", type=parse_override, action="append", default=[],
                         metavar="FILE.KEY=VALUE", help="override one config value (repeatable)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -449,7 +449,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.home:
         os.environ["CROSSLINK_HOME"] = str(args.home.resolve())
     try:
-        config = load_config(overrides=_merged(args.overrides))
+        config = load_config(overrides=merge_overrides(args.overrides))
     except ConfigError as exc:
         print(f"crosslink: configuration error\n{exc}", file=sys.stderr)
         raise SystemExit(2) from None
