@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 
 import pytest
 
+from crosslink.cli import merge_overrides, parse_override
 from crosslink.config import ConfigError, load_config
 
 
@@ -122,3 +124,21 @@ def test_bad_decide_config_names_file_and_key(conf_copy, name, old, new, expecte
     with pytest.raises(ConfigError) as err:
         load_config(conf_copy)
     assert re.search(expected, str(err.value)), str(err.value)
+
+
+def test_set_overrides_nest_by_file_and_key_and_read_values_as_yaml():
+    parts = [parse_override("models.train.train_snapshots=24"),
+             parse_override("models.train.params.max_depth=2"),
+             parse_override("policy.consent_required=[sms, app]")]
+    assert merge_overrides(parts) == {
+        "models": {"train": {"train_snapshots": 24, "params": {"max_depth": 2}}},
+        "policy": {"consent_required": ["sms", "app"]}}
+    config = load_config(overrides=merge_overrides(parts[:2]))
+    assert config.models.train.train_snapshots == 24
+    assert config.models.train.params["max_depth"] == 2
+
+
+@pytest.mark.parametrize("text", ["models=1", "models.train", ".train=1", "models..x=1"])
+def test_a_malformed_set_names_itself(text):
+    with pytest.raises(argparse.ArgumentTypeError, match=re.escape(repr(text))):
+        parse_override(text)
