@@ -7,7 +7,7 @@ Selection, per source file and day, with the day's stream for that file:
   `event_date` field, `bad_encoding` only on records whose name/memo text is non-ASCII);
 * count = Binomial(n, rate), raised to 1 when the file has at least `FLOOR_MIN_RECORDS`
   records and `rate × n >= MIN_EXPECTED` (so that with the default rates every transaction
-  file of a 2k-customer day has each applicable kind, while small master-data files such as
+  file of a 3k-customer day has each applicable kind, while small master-data files such as
   branches and staff are left clean unless the binomial draw says otherwise);
 * the total is capped at `BUDGET_SHARE` of the file's records (rounded down, so files under
   40 records such as branches stay clean), trimming the largest counts first, so no file

@@ -163,9 +163,10 @@ def test_one_defect_per_record_and_keys_do_not_collide(defect_bank):
 
 
 def test_default_rates_reach_every_transaction_file(tmp_path, gen_config):
-    """A 2k-customer day with the default rates has every applicable kind in each
-    transaction file, and no file comes near the quarantine limit."""
-    summary = generate_bank(gen_config, tmp_path, customers=2000, days=1, seed=8, start=START)
+    """A 3k-customer day with the default rates has every applicable kind in each
+    transaction file (the smallest, the ATM file, needs 400 records for its 10 kinds to fit
+    the budget of 2.5%), and no file comes near the quarantine limit."""
+    summary = generate_bank(gen_config, tmp_path, customers=3000, days=1, seed=8, start=START)
     found = truth(tmp_path, "defects")
     for source in TRANSACTION_SOURCES:
         spec = SOURCES[source]
