@@ -19,6 +19,8 @@ the draws), next to the oracle's, is the features' reach: what a model with unli
 positives could get. A product's gap in bench/model_quality.py splits into this reach gap
 (history too short, a trait without a footprint, the per-pair noise of
 bench/oracle_ceiling.py) and the rest, the cost of learning from few positives.
+`--latent-value` adds, per product, the reach gap left if each latent in turn were a feature
+(best three): the trait whose missing footprint costs the product most.
 
 The home must have run features for --date (`crosslink nightly` or its features step).
 """
@@ -89,8 +91,11 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, names: list[str], seed: int = 0
     return pred, model.get_score(importance_type="total_gain")
 
 
-def product_reach(features: pd.DataFrame, home: Path, day, horizon: int) -> None:
-    """Per product: the oracle's expected AUC and the features' reach (module doc)."""
+def product_reach(features: pd.DataFrame, home: Path, day, horizon: int,
+                  truth: pd.DataFrame | None = None, products: list[str] | None = None) -> None:
+    """Per product: the oracle's expected AUC and the features' reach (module doc); with
+    `truth` (truth/customers.parquet), also the reach gap left if each latent in turn were
+    a feature, best three."""
     from crosslink.generate.propensity import within_days
     from features.columns import FEATURE_COLUMNS
     from models.metrics import expected_auc
@@ -98,7 +103,8 @@ def product_reach(features: pd.DataFrame, home: Path, day, horizon: int) -> None
     pairs = pd.read_parquet(home / "truth" / "propensity.parquet")
     opened = pd.read_parquet(home / "truth" / "openings.parquet")
     opened = opened[pd.to_datetime(opened.open_date).dt.date <= day]
-    pairs = pairs[(pairs.daily_prob > 0) & ~pairs.held_at_start]
+    pairs = pairs[(pairs.daily_prob > 0) & ~pairs.held_at_start
+                  & (pairs.product_code.isin(products) if products else True)]
     pairs = pairs.merge(opened[["customer_id", "product_code"]].drop_duplicates()
                         .assign(_opened=True), how="left", on=["customer_id", "product_code"])
     pairs = pairs[pairs._opened.isna()]
@@ -111,8 +117,29 @@ def product_reach(features: pd.DataFrame, home: Path, day, horizon: int) -> None
                               names)
         within = within_days(daily, horizon)
         oracle, reach = expected_auc(within, within), expected_auc(within, pred)
-        print(f"{product:22s} {len(rows):>8,d} {oracle:>12.3f} {reach:>6.3f} "
-              f"{oracle - reach:>6.3f}")
+        line = (f"{product:22s} {len(rows):>8,d} {oracle:>12.3f} {reach:>6.3f} "
+                f"{oracle - reach:>6.3f}")
+        if truth is not None:
+            line += "  with " + latent_value(rows, truth, names, within, oracle)
+        print(line, flush=True)
+
+
+def latent_value(rows: pd.DataFrame, truth: pd.DataFrame, names: list[str],
+                 within: np.ndarray, oracle: float) -> str:
+    """The reach gap with each latent of the rows' kind added as a feature, best three."""
+    from models.metrics import expected_auc
+
+    rows = rows.merge(truth, on="customer_id", suffixes=("", "_truth"))
+    latents = targets if rows.customer_type.iloc[0] == "person" else company_targets
+    x = rows[names].to_numpy(np.float32)
+    y = np.log(rows.daily_prob / (1 - rows.daily_prob)).to_numpy()
+    gaps = {}
+    for name, (values, judged) in latents(rows).items():
+        if judged.all():
+            pred, _ = out_of_fold(np.column_stack([x, values.astype(np.float32)]), y,
+                                  [*names, "_latent"])
+            gaps[name] = oracle - expected_auc(within, pred)
+    return ", ".join(f"{n} {gaps[n]:.3f}" for n in sorted(gaps, key=gaps.get)[:3])
 
 
 def main() -> None:
@@ -120,6 +147,10 @@ def main() -> None:
     parser.add_argument("--home", required=True, type=Path)
     parser.add_argument("--date", required=True)
     parser.add_argument("--horizon", type=int, default=7)
+    parser.add_argument("--latent-value", action="store_true",
+                        help="per product, the reach gap with each latent as a feature")
+    parser.add_argument("--products", type=lambda s: [p for p in s.split(",") if p],
+                        help="comma-separated product codes for the reach (default: all)")
     args = parser.parse_args()
 
     import pyarrow.parquet as pq
@@ -142,7 +173,8 @@ def main() -> None:
         for name, (y, judged) in latents(rows).items():
             r2, top = recovery(x[judged], y[judged], names)
             print(f"{name:22s} {r2:6.3f}  {', '.join(top)}")
-    product_reach(features, args.home, day, args.horizon)
+    product_reach(features, args.home, day, args.horizon,
+                  truth if args.latent_value else None, args.products)
     print(f"\n{time.perf_counter() - start:.0f} s")
 
 
