@@ -8,10 +8,11 @@ every day (snapshots in full each day, transactions of that day), with injected 
 the truth under `home/truth/` (see `truth`). Same config and seed → byte-identical files.
 
 Modules, by concern: `population` (branches, staff, customers, latent traits), `links`
-(person–company relations, CRM view), `holdings` (accounts, products, balances),
-`propensity` (true opening probabilities, openings), `behaviour` (everyday transactions by
-channel), `linkflows` (payroll, owner transfers and their noise), `borrowing` (consumer credit
-at other lenders: the footprint of the credit need), `transactions` (legs,
+(person–company relations, CRM view), `holdings` (accounts, products, balances), `propensity`
+(true opening probabilities, openings), `behaviour` (everyday transactions by channel),
+`linkflows` (payroll, owner transfers and their noise), `borrowing` (consumer credit at other
+lenders: the footprint of the credit need), `housing` (rent and property agents), `financing`
+(companies' factoring and equipment), `saving` (monthly savings plans), `transactions` (legs,
 pairs, daily assembly), `snapshots`, `formats` (CSV / JSON-lines encoding), `defects`,
 `writers`, `truth`, `bank` (the whole bank, day by day), `rng`, `text`, `vocab`.
 """

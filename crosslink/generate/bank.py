@@ -14,7 +14,15 @@ import numpy as np
 import pyarrow as pa
 
 from crosslink.config import Config, GeneratorConfig, LinkageConfig
-from crosslink.generate import behaviour, borrowing, financing, housing, linkflows, text
+from crosslink.generate import (
+    behaviour,
+    borrowing,
+    financing,
+    housing,
+    linkflows,
+    saving,
+    text,
+)
 from crosslink.generate.holdings import ACTIVE, DORMANT, Book, Catalog
 from crosslink.generate.links import Links, build_links
 from crosslink.generate.population import (
@@ -85,6 +93,7 @@ class Bank:
     category_cum: np.ndarray | None = None
     category_mean: np.ndarray | None = None
     renters: tuple = ()             # housing.renters: who rents, where, on which day
+    savers: tuple = ()              # saving.savers: who keeps a savings plan, on which day
     pending: tuple = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0),
                       np.zeros(0, np.int64))
     openings: list = field(default_factory=list)
@@ -137,6 +146,7 @@ class Bank:
         parts += linkflows.noise_day(self, day)
         parts += borrowing.borrowing_day(self, day)
         parts += housing.housing_day(self, day)
+        parts += saving.saving_day(self, day)
         parts += financing.financing_day(self, day)
         txns = {s: assemble(self, day, s, parts) for s in TRANSACTION_SOURCES}
         delta = sum(np.bincount(t.acct, weights=t.delta, minlength=self.book.n_accounts)
@@ -231,6 +241,7 @@ def build_bank(config: Config, n_customers: int, seed: int, start: np.datetime64
     bank.category_cum = cumulative(w)
     bank.category_mean = (w / w.sum(axis=1, keepdims=True)) @ behaviour.CAT_FACTOR
     bank.renters = housing.renters(bank)
+    bank.savers = saving.savers(bank)
     _open_initial(bank, rng("holdings"))
     bank.consent = build_consent(rng("consent"), customers, start)
     bank.propensity = build_propensity(bank, rng("propensity"), gen.open_rate_scale)

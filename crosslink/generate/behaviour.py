@@ -2,11 +2,11 @@
 
 Each customer makes a Poisson number of transactions a day (rate from config × their activity
 trait); a person's channel mix follows age and digital / WeChat affinity (mobile app only with
-the mobile banking binding), their amounts follow income and saving habit (so balances trend
-with `save_rate`), card spending follows their category mix, and their card-spending intensity
-(`spend`) sets how much of their everyday business goes by card. Companies bank mostly online
-(counter without corporate e-banking), settle little with us when their main bank is elsewhere,
-and trading companies have foreign `trade` flows.
+the mobile banking binding), their amounts follow income and saving habit (spending about (1 -
+`save_rate`) of income), card spending follows their category mix, and their card-spending
+intensity (`spend`) sets how much of their everyday business goes by card. Companies bank mostly
+online (counter without corporate e-banking), settle little with us when their main bank is
+elsewhere, and trading companies have foreign `trade` flows.
 """
 
 from __future__ import annotations

@@ -143,7 +143,7 @@ class Persons:
     wechat: np.ndarray          # 0..1 affinity to WeChat payments
     risk_tolerance: np.ndarray
     activity: np.ndarray        # multiplier on the daily transaction rate (0: dormant)
-    save_rate: np.ndarray       # share of income not spent: drives balance trends
+    save_rate: np.ndarray       # share of income not spent: its savings plan (saving.py)
     credit_need: np.ndarray
     home_need: np.ndarray
     travel: np.ndarray
