@@ -12,9 +12,10 @@ Modules, by concern: `population` (branches, staff, customers, latent traits), `
 (true opening probabilities, openings), `behaviour` (everyday transactions by channel),
 `linkflows` (payroll, owner transfers and their noise), `borrowing` (consumer credit at other
 lenders: the footprint of the credit need), `housing` (rent and property agents), `financing`
-(companies' factoring and equipment), `saving` (monthly savings plans), `transactions` (legs,
-pairs, daily assembly), `snapshots`, `formats` (CSV / JSON-lines encoding), `defects`,
-`writers`, `truth`, `bank` (the whole bank, day by day), `rng`, `text`, `vocab`.
+(companies' factoring and equipment), `saving` (monthly savings plans), `schooling` (children's
+class fees), `transactions` (legs, pairs, daily assembly), `snapshots`, `formats` (CSV / JSON-
+lines encoding), `defects`, `writers`, `truth`, `bank` (the whole bank, day by day), `rng`,
+`text`, `vocab`.
 """
 
 from __future__ import annotations

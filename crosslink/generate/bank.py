@@ -21,6 +21,7 @@ from crosslink.generate import (
     housing,
     linkflows,
     saving,
+    schooling,
     text,
 )
 from crosslink.generate.holdings import ACTIVE, DORMANT, Book, Catalog
@@ -94,6 +95,7 @@ class Bank:
     category_mean: np.ndarray | None = None
     renters: tuple = ()             # housing.renters: who rents, where, on which day
     savers: tuple = ()              # saving.savers: who keeps a savings plan, on which day
+    families: tuple = ()            # schooling.families: who pays for classes, on which day
     pending: tuple = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0),
                       np.zeros(0, np.int64))
     openings: list = field(default_factory=list)
@@ -147,6 +149,7 @@ class Bank:
         parts += borrowing.borrowing_day(self, day)
         parts += housing.housing_day(self, day)
         parts += saving.saving_day(self, day)
+        parts += schooling.schooling_day(self, day)
         parts += financing.financing_day(self, day)
         txns = {s: assemble(self, day, s, parts) for s in TRANSACTION_SOURCES}
         delta = sum(np.bincount(t.acct, weights=t.delta, minlength=self.book.n_accounts)
@@ -242,6 +245,7 @@ def build_bank(config: Config, n_customers: int, seed: int, start: np.datetime64
     bank.category_mean = (w / w.sum(axis=1, keepdims=True)) @ behaviour.CAT_FACTOR
     bank.renters = housing.renters(bank)
     bank.savers = saving.savers(bank)
+    bank.families = schooling.families(bank)
     _open_initial(bank, rng("holdings"))
     bank.consent = build_consent(rng("consent"), customers, start)
     bank.propensity = build_propensity(bank, rng("propensity"), gen.open_rate_scale)

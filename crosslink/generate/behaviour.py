@@ -306,13 +306,19 @@ def _wechat(bank: Bank, rng, cust, ticket) -> list[Part]:
 
 
 def _pos(bank: Bank, rng, cust, ticket) -> list[Part]:
-    """Card purchases: category from the person's mix, credit card when they hold one."""
-    n = len(cust)
+    """Card purchases: category from the person's mix."""
     category = pick_rows(rng, bank.category_cum, cust)
+    amount = _money(rng, ticket * CAT_FACTOR[category] / bank.category_mean[cust], 0.8)
+    return [card_purchases(bank, rng, cust, category, amount)]
+
+
+def card_purchases(bank: Bank, rng, cust, category, amount) -> Part:
+    """Card purchases of `category` (index into MERCHANT_CATEGORIES) at one of its merchants,
+    on the credit card when the person holds one (60% of the time)."""
+    n = len(cust)
     ext = bank.externals
     per_cat = len(ext.merchant_category) // len(MERCHANT_CATEGORIES)
     merchant = category * per_cat + rng.integers(0, per_cat, size=n)
-    amount = _money(rng, ticket * CAT_FACTOR[category] / bank.category_mean[cust], 0.8)
     card = bank.book.card_acct[cust]
     credit = (card >= 0) & (rng.random(n) < 0.6)
     acct = np.where(credit, card, _main(bank, cust))
@@ -323,7 +329,7 @@ def _pos(bank: Bank, rng, cust, ticket) -> list[Part]:
             "merchant_category": _codes(MERCHANT_CATEGORIES, category), "amount": amount,
             "currency": "CNY"}
     delta = np.where(credit, amount, -amount)   # a card account's balance is what is owed
-    return [Part("card_pos", cust, acct, seconds(rng, "pos", n), delta, cols)]
+    return Part("card_pos", cust, acct, seconds(rng, "pos", n), delta, cols)
 
 
 # --- companies ---------------------------------------------------------------------------------
