@@ -113,30 +113,29 @@ def product_reach(features: pd.DataFrame, home: Path, day, horizon: int,
     for product, group in pairs.groupby("product_code", sort=False):
         rows = features.merge(group[["customer_id", "daily_prob"]], on="customer_id")
         daily = rows.daily_prob.to_numpy(np.float64)
-        pred, _ = out_of_fold(rows[names].to_numpy(np.float32), np.log(daily / (1 - daily)),
-                              names)
+        x, logit = rows[names].to_numpy(np.float32), np.log(daily / (1 - daily))
+        pred, _ = out_of_fold(x, logit, names)
         within = within_days(daily, horizon)
         oracle, reach = expected_auc(within, within), expected_auc(within, pred)
         line = (f"{product:22s} {len(rows):>8,d} {oracle:>12.3f} {reach:>6.3f} "
                 f"{oracle - reach:>6.3f}")
         if truth is not None:
-            line += "  with " + latent_value(rows, truth, names, within, oracle)
+            line += "  with " + latent_value(rows, truth, x, logit, names, within, oracle)
         print(line, flush=True)
 
 
-def latent_value(rows: pd.DataFrame, truth: pd.DataFrame, names: list[str],
-                 within: np.ndarray, oracle: float) -> str:
-    """The reach gap with each latent of the rows' kind added as a feature, best three."""
+def latent_value(rows: pd.DataFrame, truth: pd.DataFrame, x: np.ndarray, logit: np.ndarray,
+                 names: list[str], within: np.ndarray, oracle: float) -> str:
+    """The reach gap with each latent of the rows' kind added as a feature, best three.
+    `x` and `logit` are the rows' feature matrix and true logits (as `product_reach` fits)."""
     from models.metrics import expected_auc
 
-    rows = rows.merge(truth, on="customer_id", suffixes=("", "_truth"))
+    rows = rows.merge(truth, how="left", on="customer_id", suffixes=("", "_truth"))
     latents = targets if rows.customer_type.iloc[0] == "person" else company_targets
-    x = rows[names].to_numpy(np.float32)
-    y = np.log(rows.daily_prob / (1 - rows.daily_prob)).to_numpy()
     gaps = {}
     for name, (values, judged) in latents(rows).items():
         if judged.all():
-            pred, _ = out_of_fold(np.column_stack([x, values.astype(np.float32)]), y,
+            pred, _ = out_of_fold(np.column_stack([x, values.astype(np.float32)]), logit,
                                   [*names, "_latent"])
             gaps[name] = oracle - expected_auc(within, pred)
     return ", ".join(f"{n} {gaps[n]:.3f}" for n in sorted(gaps, key=gaps.get)[:3])
