@@ -83,15 +83,17 @@ class FeaturesConfig(_Strict):
     label_horizon_days: int = Field(default=30, ge=1)   # label: opened within (d, d + this]
     small_payment_max_cny: float = Field(default=200.0, gt=0)   # a "small" WeChat payment
     # counterparty-name words that mark a lender at another institution (consumer finance,
-    # factoring), a rental platform or property agent, an equipment vendor
+    # factoring), a rental platform or property agent, an equipment vendor, a securities firm
+    # or fund manager
     lender_markers: list[str] = Field(min_length=1)
     housing_markers: list[str] = Field(min_length=1)
     equipment_markers: list[str] = Field(min_length=1)
+    securities_markers: list[str] = Field(min_length=1)
 
     def counterparty_markers(self) -> dict[str, list[str]]:
         """Counterparty kind -> the name words that mark it (`features.daily.MARKED`)."""
         return {"lender": self.lender_markers, "housing": self.housing_markers,
-                "equipment": self.equipment_markers}
+                "equipment": self.equipment_markers, "securities": self.securities_markers}
 
     @field_validator("windows")
     @classmethod

@@ -64,6 +64,8 @@ DAILY_MEASURES: tuple[str, ...] = (
     *_counted("housing_payment"),
     # payments to machinery vendors (features.equipment_markers)
     *_counted("equipment_payment"),
+    # subscriptions through securities firms and fund managers (features.securities_markers)
+    *_counted("securities_payment"),
     # companies
     *_counted("payroll_out", "supplier_payment", "customer_receipt"),
     "trade_count", "trade_in_cny", "trade_out_cny",

@@ -4,13 +4,13 @@ Every measure of `features.columns.DAILY_MEASURES` is a count (`_count`) or a CN
 of the customer's legs that meet one condition: a channel and direction, a salary credit (the
 same rule as `crosslink.linkage`: payroll type or a salary word in the memo) and whether the
 payer banks with us, card spending by merchant category, transfers with persons or companies,
-small WeChat payments, repayments to and drawdowns from lenders at other institutions, rent
-and property-agent payments, payments to equipment vendors (each such counterparty is known by
-words of its name: `MARKED`), and, for companies, payroll, supplier payments, customer
-receipts, trade and money arriving from other banks. One more measure is
-seen from the other side: salary credits our customers receive from one of our companies'
-accounts at another bank (`payroll_elsewhere_*`, booked on the company) — the sign that it
-pays its staff elsewhere.
+small WeChat payments, repayments to and drawdowns from lenders at other institutions, rent and
+property-agent payments, payments to equipment vendors and to securities firms (each such
+counterparty is known by words of its name: `MARKED`), and, for companies, payroll, supplier
+payments, customer receipts, trade and money arriving from other banks. One more measure is seen
+from the other side: salary credits our customers receive from one of our companies' accounts at
+another bank (`payroll_elsewhere_*`, booked on the company) — the sign that it pays its staff
+elsewhere.
 
 A customer without a transaction that day has no row: the daily table grows with the day's
 data, not with the customer count, and the window roll-up treats a missing row as zeros.
@@ -31,8 +31,9 @@ from features.columns import CHANNELS, DAILY_KEYS, DAILY_MEASURES, column_type
 COMPANY_NAME_PATTERN = r"(公司|集团|企业|LTD|LIMITED|INC\b|GMBH|LLC|S\.A\.|PTE|CORP|CO\.)"
 ELSEWHERE = ("payroll_elsewhere_count", "payroll_elsewhere_cny")
 # Counterparties known by words of their name (pipeline.yaml features.<kind>_markers): a
-# consumer-finance or factoring lender, a rental platform or property agent, an equipment vendor
-MARKED = ("lender", "housing", "equipment")
+# consumer-finance or factoring lender, a rental platform or property agent, an equipment vendor,
+# a securities firm or fund manager
+MARKED = ("lender", "housing", "equipment", "securities")
 
 
 def customer_daily(txns: DataFrame, customers: DataFrame, *, salary_markers: Sequence[str],
@@ -102,7 +103,7 @@ def _conditions(small_payment_max_cny: float) -> dict[str, Column]:
         "payroll_out": (kind == "payroll") & c("_out"),
         "supplier_payment": c("_company") & c("_out") & (kind == "payment"),
         "customer_receipt": c("_company") & c("_in") & kind.isin("transfer", "payment")
-        & ~c("_salary") & ~c("_lender"),
+        & ~c("_salary") & ~c("_lender") & ~c("_securities"),
         "trade": kind == "trade", "trade_in": (kind == "trade") & c("_in"),
         "trade_out": (kind == "trade") & c("_out"),
         "inflow_other_bank": c("_in") & c("counterparty_bank").isNotNull() & ~c("_ours"),
@@ -110,6 +111,7 @@ def _conditions(small_payment_max_cny: float) -> dict[str, Column]:
         "loan_drawdown_elsewhere": c("_lender") & c("_in") & ~c("_ours"),
         "housing_payment": c("_housing") & c("_out") & ~c("_ours"),
         "equipment_payment": c("_equipment") & c("_out") & ~c("_ours"),
+        "securities_payment": c("_securities") & c("_out") & ~c("_ours"),
     }
     for way in ("in", "out"):
         for party in ("person", "company"):

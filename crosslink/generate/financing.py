@@ -1,12 +1,15 @@
-"""Company financing and investment: the footprint of working-capital and equipment needs.
+"""Company financing and investment: the footprint of working-capital, equipment and custody
+needs.
 
 A company that grows faster than its cash (latent `growth`) finances its receivables with
 factoring and supply-chain finance houses before it asks its bank: advances arrive from the
 factor and go back as repayments, more often the greater the need. A company that invests in
-equipment (latent `capex`) pays machinery vendors, a few large payments a quarter. Both are
-online transfers with the counterparty named, at another bank, seen on the company's account
-with us — rarely when it settles elsewhere. `growth` and `capex` also drive the working-capital
-loan and financial-leasing propensities (`propensity.CORPORATE_WEIGHTS`).
+equipment (latent `capex`) pays machinery vendors, a few large payments a quarter. A company
+with assets to keep (latent `fund_assets`) puts its surplus cash into bonds, funds and asset
+management plans through securities firms and fund managers. All are online transfers with the
+counterparty named, at another bank, seen on the company's account with us — rarely when it
+settles elsewhere. `growth`, `capex` and `fund_assets` also drive the working-capital loan,
+financial-leasing and custody propensities (`propensity.CORPORATE_WEIGHTS`).
 """
 
 from __future__ import annotations
@@ -28,14 +31,17 @@ REPAYMENT_SHARE = 0.75          # of the legs; an advance is 3x a repayment on a
 REPAYMENT_TURNOVER_SHARE = 0.005  # mean repayment at growth 1.0, as a share of annual turnover
 EQUIPMENT_PER_DAY = 0.15        # × capex²: about one purchase a month at capex 0.45
 EQUIPMENT_TURNOVER_SHARE = 0.01   # mean purchase, as a share of annual turnover
+SECURITIES_PER_DAY = 0.25      # × fund_assets²: about 2 subscriptions a month at 0.5
+SECURITIES_TURNOVER_SHARE = 0.02  # mean subscription at fund_assets 1.0, as a share of turnover
 SEEN_ELSEWHERE = 0.15           # rate factor for a company whose main account is elsewhere
 
 FACTORS = counterparties(vocab.FACTORS, 301)
 VENDORS = counterparties(vocab.EQUIPMENT_VENDORS, 401)
+SECURITIES_FIRMS = counterparties(vocab.SECURITIES_FIRMS, 501)
 
 
 def financing_day(bank: Bank, day: Day) -> list[Part]:
-    return [_factoring(bank, day), _equipment(bank, day)]
+    return [_factoring(bank, day), _equipment(bank, day), _securities(bank, day)]
 
 
 def _companies(bank: Bank, rng, rate: np.ndarray) -> np.ndarray:
@@ -66,4 +72,18 @@ def _equipment(bank: Bank, day: Day) -> Part:
     vendor = rng.integers(0, len(vocab.EQUIPMENT_VENDORS), size=n)
     return counterparty_legs(bank, rng, bank.persons.n + comp, amount, np.zeros(n, dtype=bool),
                              VENDORS, vendor, text.choose(rng, vocab.EQUIPMENT_MEMOS, n),
+                             vocab.DEVICES_CORPORATE)
+
+
+def _securities(bank: Bank, day: Day) -> Part:
+    rng = day.rng("financing", "securities")
+    co = bank.companies
+    comp = _companies(bank, rng, SECURITIES_PER_DAY * co.fund_assets ** 2)
+    n = len(comp)
+    amount = np.round(np.maximum(lognormal_mean(
+        rng, co.turnover[comp] * SECURITIES_TURNOVER_SHARE * co.fund_assets[comp], 0.6),
+        50_000), -4)
+    firm = rng.integers(0, len(vocab.SECURITIES_FIRMS), size=n)
+    return counterparty_legs(bank, rng, bank.persons.n + comp, amount, np.zeros(n, dtype=bool),
+                             SECURITIES_FIRMS, firm, text.choose(rng, vocab.SECURITIES_MEMOS, n),
                              vocab.DEVICES_CORPORATE)

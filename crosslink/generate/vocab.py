@@ -134,3 +134,14 @@ EQUIPMENT_VENDORS = (("三一重工股份有限公司 SANY HEAVY MACHINERY", "IC
                      ("中联重工装备 ZOOMLION EQUIPMENT", "COMM"))
 EQUIPMENT_MEMOS = ("设备采购款 EQUIPMENT PURCHASE", "设备首付款 EQUIPMENT DOWN PAYMENT",
                    "生产线设备款 PRODUCTION LINE")
+# Securities firms and fund managers take companies' subscriptions to bonds, funds and asset
+# management plans: their names carry `features.securities_markers` (证券, 基金管理,
+# SECURITIES, FUND MANAGEMENT), none of them the 资产管理 of a rental platform or the
+# 社会保险基金 SOCIAL INSURANCE FUND that pays pensions.
+SECURITIES_FIRMS = (("中信证券股份有限公司 CITIC SECURITIES", "ICBK"),
+                    ("华泰证券 HUATAI SECURITIES", "BKCH"),
+                    ("华夏基金管理有限公司 CHINAAMC FUND MANAGEMENT", "PCBC"),
+                    ("易方达基金管理 E FUND MANAGEMENT", "CMBC"),
+                    ("国泰君安证券 GUOTAI JUNAN SECURITIES", "COMM"))
+SECURITIES_MEMOS = ("债券认购 BOND SUBSCRIPTION", "基金申购 FUND SUBSCRIPTION",
+                    "资管计划认购 ASSET PLAN SUBSCRIPTION")

@@ -31,6 +31,10 @@ FEATURES = [
     # buys machinery -> financial leasing (specialist centre), unless it leases already
     _company("C11", equipment_payment_count_90d=2),
     _company("C12", equipment_payment_count_90d=4, holds_financial_leasing=1),
+    # subscribes to bonds and funds through securities firms -> custody (specialist centre)
+    _company("C13", securities_payment_count_90d=2),
+    _company("C14", securities_payment_count_90d=1),
+    _company("C15", securities_payment_count_90d=5, holds_custody=1),
     # person columns on a company row never fire a person rule
     _company("C8", wechat_small_payment_count_30d=50, age=55, salary_credit_count_90d=5),
     # employee of a payroll client without a card -> credit card via the teller
@@ -69,6 +73,7 @@ EXPECTED = {
     ("C7", "trade_flows_cash_management", "cash_management"),
     ("C9", "factoring_instead_of_credit", "working_capital_loan"),
     ("C11", "buys_equipment", "financial_leasing"),
+    ("C13", "invests_through_securities_firms", "custody"),
     ("P1", "payroll_employee_no_card", "credit_card"),
     ("P4", "client_executive_high_balance", "wealth_management"),
     ("P6", "large_idle_balance", "wealth_management"),

@@ -10,7 +10,7 @@ from tests.features.frames import DAY, frame, row
 
 MARKERS = ["SALARY", "PAYROLL", "工资", "代发"]
 NAMED = {"lender": ["消费金融", "花呗", "保理", "供应链金融"], "housing": ["公寓", "REALTY"],
-         "equipment": ["重工", "装备"]}
+         "equipment": ["重工", "装备"], "securities": ["证券", "基金管理"]}
 
 
 def _txn(i: int, customer: str, **values) -> dict:
@@ -55,6 +55,12 @@ TXNS = [
          counterparty_name="三一重工股份有限公司 SANY HEAVY MACHINERY"),
     _txn(23, "C1", txn_type="payment", amount_cny=900.0, counterparty_bank="BKCH",
          counterparty_name="宁波精工机械制造有限公司", memo="货款 GOODS PAYMENT"),
+    # C1: a bond subscription through a securities firm, and a fund manager's redemption back
+    # (money in: neither a subscription nor a customer paying)
+    _txn(24, "C1", amount_cny=200000.0, counterparty_bank="ICBK", memo="债券认购",
+         counterparty_name="中信证券股份有限公司 CITIC SECURITIES"),
+    _txn(25, "C1", direction="C", amount_cny=50000.0, counterparty_bank="PCBC",
+         counterparty_name="华夏基金管理有限公司 CHINAAMC FUND MANAGEMENT", memo="赎回"),
     # P2: one ATM withdrawal
     _txn(13, "P2", channel="atm", source="atm_txn", txn_type="withdrawal", amount_cny=300.0),
     # P2: a repayment to a consumer lender, a drawdown from a credit app, and a repayment to a
@@ -155,7 +161,7 @@ def test_company_flows(result):
     assert (c1["customer_receipt_count"], c1["customer_receipt_cny"]) == (1, 3000.0)
     assert (c1["trade_count"], c1["trade_in_cny"], c1["trade_out_cny"]) == (1, 7100.0, 0.0)
     assert (c1["fx_count"], c1["fx_cny"]) == (1, 7100.0)
-    assert (c1["inflow_other_bank_count"], c1["inflow_other_bank_cny"]) == (3, 70100.0)
+    assert (c1["inflow_other_bank_count"], c1["inflow_other_bank_cny"]) == (4, 120100.0)
     assert c1["payroll_elsewhere_count"] == 0
 
 
@@ -167,6 +173,8 @@ def test_company_financing_elsewhere_and_equipment_purchases(result):
         (1, 20000.0)
     assert (c1["equipment_payment_count"], c1["equipment_payment_cny"]) == (1, 150000.0)
     assert result["P2"]["equipment_payment_count"] == 0
+    assert (c1["securities_payment_count"], c1["securities_payment_cny"]) == (1, 200000.0)
+    assert result["P4"]["securities_payment_count"] == 0
 
 
 def test_salary_paid_from_another_bank_is_booked_on_the_company(result):
