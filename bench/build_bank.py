@@ -4,10 +4,11 @@
         --start 2026-01-05 --nights 54 [--from-date 2026-01-20] [--extend]
 
 Generates the bank when `--home` has no landing/ yet, then runs ingest, conform and features
-(the steps that build history; no scoring or deciding: there is no champion yet) for
-`--nights` dates from `--start`, all in one Spark session, printing each night's wall time.
-`--from-date` resumes an interrupted build at that date. Then train (`crosslink train`,
-`bench/model_quality.py`) and decide and evaluate any date of the history.
+(the steps that build history; no scoring or deciding: there is no champion yet) for `--nights`
+dates from `--start`, all in one Spark session, printing each night's wall time. Run again, it
+resumes after the last night whose features were written (an interrupted night is rerun whole:
+every step replaces its date's partitions); `--from-date` starts elsewhere. Then train
+(`crosslink train`, `bench/model_quality.py`) and decide and evaluate any date of the history.
 
 `--extend` lengthens a built bank to `--days` (same --customers, --seed, --start): the
 generator replays the same seed's days byte for byte whatever the length
@@ -69,7 +70,7 @@ def main() -> None:
                       seed=args.seed, start=args.start)
         print(f"generated {args.customers:,} customers x {args.days} days "
               f"in {time.perf_counter() - start:.0f} s", flush=True)
-    first = args.from_date or args.start
+    first = args.from_date or _next_unbuilt(args.home, args.start)
     last = args.start + dt.timedelta(days=args.nights - 1)
     day = first
     while day <= last:
@@ -77,6 +78,17 @@ def main() -> None:
         run_steps(build_context(day, config), HISTORY_STEPS)
         print(f"{day} built in {time.perf_counter() - start:.0f} s", flush=True)
         day += dt.timedelta(days=1)
+
+
+def _next_unbuilt(home: Path, start: dt.date) -> dt.date:
+    """The day after the last night with gold.customer_features written, else `start`."""
+    from deltalake import DeltaTable
+
+    table = home / "lake" / "gold" / "customer_features"
+    if not (table / "_delta_log").exists():
+        return start
+    built = [dt.date.fromisoformat(p["snapshot_date"]) for p in DeltaTable(str(table)).partitions()]
+    return max(built) + dt.timedelta(days=1) if built else start
 
 
 def extend(home: Path, generate) -> None:
