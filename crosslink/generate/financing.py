@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crosslink.generate import text, vocab
-from crosslink.generate.linkflows import counterparties, counterparty_legs, loan_legs
+from crosslink.generate.linkflows import (
+    Counterparties,
+    counterparties,
+    counterparty_legs,
+    loan_legs,
+)
 from crosslink.generate.rng import lognormal_mean
 from crosslink.generate.transactions import Day, Part
 
@@ -66,24 +71,24 @@ def _equipment(bank: Bank, day: Day) -> Part:
     rng = day.rng("financing", "equipment")
     co = bank.companies
     comp = _companies(bank, rng, EQUIPMENT_PER_DAY * co.capex ** 2)
-    n = len(comp)
-    amount = np.round(np.maximum(lognormal_mean(
-        rng, co.turnover[comp] * EQUIPMENT_TURNOVER_SHARE, 0.6), 5000), -2)
-    vendor = rng.integers(0, len(vocab.EQUIPMENT_VENDORS), size=n)
-    return counterparty_legs(bank, rng, bank.persons.n + comp, amount, np.zeros(n, dtype=bool),
-                             VENDORS, vendor, text.choose(rng, vocab.EQUIPMENT_MEMOS, n),
-                             vocab.DEVICES_CORPORATE)
+    mean = co.turnover[comp] * EQUIPMENT_TURNOVER_SHARE
+    return _payments(bank, rng, comp, mean, 5000, -2, VENDORS, vocab.EQUIPMENT_MEMOS)
 
 
 def _securities(bank: Bank, day: Day) -> Part:
     rng = day.rng("financing", "securities")
     co = bank.companies
     comp = _companies(bank, rng, SECURITIES_PER_DAY * co.fund_assets ** 2)
+    mean = co.turnover[comp] * SECURITIES_TURNOVER_SHARE * co.fund_assets[comp]
+    return _payments(bank, rng, comp, mean, 50_000, -4, SECURITIES_FIRMS, vocab.SECURITIES_MEMOS)
+
+
+def _payments(bank: Bank, rng, comp, mean, minimum: float, decimals: int,
+              parties: Counterparties, memos) -> Part:
+    """Round payments (lognormal around `mean`, at least `minimum`) from companies `comp` to
+    one of `parties` each."""
     n = len(comp)
-    amount = np.round(np.maximum(lognormal_mean(
-        rng, co.turnover[comp] * SECURITIES_TURNOVER_SHARE * co.fund_assets[comp], 0.6),
-        50_000), -4)
-    firm = rng.integers(0, len(vocab.SECURITIES_FIRMS), size=n)
+    amount = np.round(np.maximum(lognormal_mean(rng, mean, 0.6), minimum), decimals)
+    which = rng.integers(0, len(parties.names), size=n)
     return counterparty_legs(bank, rng, bank.persons.n + comp, amount, np.zeros(n, dtype=bool),
-                             SECURITIES_FIRMS, firm, text.choose(rng, vocab.SECURITIES_MEMOS, n),
-                             vocab.DEVICES_CORPORATE)
+                             parties, which, text.choose(rng, memos, n), vocab.DEVICES_CORPORATE)
