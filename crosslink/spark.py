@@ -7,7 +7,10 @@ Master: `spark-submit --master` (an already-set `spark.master`) wins, then `SPAR
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import uuid
+from pathlib import Path
 
 from crosslink.config import SparkConfig
 
@@ -40,3 +43,19 @@ def get_spark(config: SparkConfig, app_name: str | None = None):
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def to_pandas_through_files(df, scratch: Path):
+    """`df` as a pandas frame, written by the executors as parquet under `scratch` and read
+    back here, so no row passes through the driver's result buffer: `toPandas`/`toArrow`
+    stop at `spark.driver.maxResultSize` (1 GiB by default; a training pull of about a
+    million rows x 250 float32 features is past it). `scratch` must be visible to the
+    executors and to this process — the crosslink home is. Row order is not kept."""
+    import pyarrow.parquet as pq
+
+    path = scratch / f"pull-{uuid.uuid4().hex}"
+    try:
+        df.write.parquet(str(path))
+        return pq.read_table(path).to_pandas()
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

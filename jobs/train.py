@@ -24,6 +24,7 @@ from pyspark.sql import functions as F
 
 from crosslink.context import JobContext, build_context, parse_date, run_job
 from crosslink.generate.propensity import within_days
+from crosslink.spark import to_pandas_through_files
 from features.columns import FEATURE_COLUMNS
 from features.labels import labels
 from models import dataset, promotion, registry, sampling
@@ -77,7 +78,8 @@ def load_training_set(ctx: JobContext, split: dataset.Split) -> dataset.Training
             labelled, split.holdout, cfg.negative_rate, cfg.seed)
         label_frame = kept_labels.select("snapshot_date", "customer_id", "product_code",
                                          "suitable", "label").toPandas()
-        feature_frame = kept.orderBy("snapshot_date", "customer_id").toArrow().to_pandas()
+        feature_frame = (to_pandas_through_files(kept, ctx.home / "scratch")
+                         .sort_values(["snapshot_date", "customer_id"], ignore_index=True))
     finally:
         labelled.unpersist()
     return dataset.build(feature_frame, label_frame, split, cfg)
