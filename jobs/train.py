@@ -15,6 +15,7 @@ each run also logs the oracle AUC of the generator's true propensities on the ho
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -60,7 +61,7 @@ def plan_split(ctx: JobContext, horizon: int) -> dataset.Split:
 
 def load_training_set(ctx: JobContext, split: dataset.Split) -> dataset.TrainingSet:
     """Features of the split's dates (one pull, training negatives sampled at
-    `negative_rate`) and their labels, as numpy and pandas."""
+    `negative_rate`, lowered to fit `max_train_rows`) and their labels, as numpy and pandas."""
     cfg = ctx.config.models.train
     dates = sorted(split.train + split.holdout)
     features = ctx.lake.read(FEATURES).where(F.col("snapshot_date").isin(*dates))
@@ -71,18 +72,23 @@ def load_training_set(ctx: JobContext, split: dataset.Split) -> dataset.Training
                                       "risk_rating"),
                       holdings, products, dates, split.horizon).persist()
     try:
+        rate = cfg.negative_rate
+        if cfg.max_train_rows is not None:
+            whole, others = sampling.count_rows(features, labelled, split.holdout)
+            rate = sampling.rate_within_budget(rate, whole, others, cfg.max_train_rows)
         # float32 in Spark, as the Matrix holds them: half the bytes through the driver
         kept, kept_labels = sampling.sample_negatives(
             features.select("snapshot_date", "customer_id",
                             *(F.col(c).cast("float").alias(c) for c in FEATURE_COLUMNS)),
-            labelled, split.holdout, cfg.negative_rate, cfg.seed)
+            labelled, split.holdout, rate, cfg.seed)
         label_frame = kept_labels.select("snapshot_date", "customer_id", "product_code",
                                          "suitable", "label").toPandas()
         feature_frame = (to_pandas_through_files(kept, ctx.home / "scratch")
                          .sort_values(["snapshot_date", "customer_id"], ignore_index=True))
     finally:
         labelled.unpersist()
-    return dataset.build(feature_frame, label_frame, split, cfg)
+    return dataclasses.replace(dataset.build(feature_frame, label_frame, split, cfg),
+                               negative_rate=rate)
 
 
 def true_propensity(ctx: JobContext) -> pd.DataFrame | None:
@@ -119,7 +125,7 @@ def train_one(ctx: JobContext, client, data: dataset.TrainingSet, product: str,
     lineage = {"business_date": str(ctx.business_date), "run_id": ctx.run_id,
                "features_table_version": str(ctx.lake.version(FEATURES))}
     version = log_and_register(client, trained, data.matrix, holdout, data.split, cfg.train,
-                               lineage)
+                               lineage, negative_rate=data.negative_rate)
     decision = None
     if promote:
         decision = promotion.gate(client, product, version, data.matrix.frame(holdout.rows),
@@ -146,7 +152,8 @@ def run(ctx: JobContext, products: list[str] | None = None, horizon: int | None 
         trained = [o for o in outcomes if o.version is not None]
         rec.rows_written = len(trained)
         rec.message = (f"train {','.join(map(str, split.train))} holdout "
-                       f"{','.join(map(str, split.holdout))} horizon {horizon}; "
+                       f"{','.join(map(str, split.holdout))} horizon {horizon} "
+                       f"negative rate {data.negative_rate:.3g}; "
                        f"trained {len(trained)}, skipped "
                        f"{','.join(o.product for o in outcomes if o.version is None) or '-'}")
     return outcomes

@@ -95,6 +95,7 @@ class TrainingSet:
     matrix: Matrix
     train: dict[str, ProductRows]
     holdout: dict[str, ProductRows]
+    negative_rate: float = 1.0     # the rate training negatives were kept at (models/sampling)
 
 
 def to_matrix(features: pd.DataFrame) -> Matrix:

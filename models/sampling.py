@@ -7,6 +7,10 @@ stable hash of the customer and the date, so a rerun keeps the same rows) and we
 row's weight is 1 / P(it was kept), so every product's weighted training loss is an unbiased
 estimate of the loss on all rows, and calibrated scores keep their base rate. Holdout
 snapshots are never sampled: metrics, calibration and the promotion gate see every customer.
+
+The driver holds every kept row (~1 KB: the features as float32), so `max_train_rows` caps
+them: on a bank where whole rows + rate x the others would pass it, the rate drops to fit
+(`rate_within_budget`), and the run logs the rate it used.
 """
 
 from __future__ import annotations
@@ -27,6 +31,37 @@ def unit_hash(seed: int, *columns: str) -> Column:
     return (F.abs(F.xxhash64(F.lit(seed), *columns)) % _BUCKETS) / _BUCKETS
 
 
+def _marked(features: DataFrame, labelled: DataFrame, holdout: Sequence[dt.date]) -> DataFrame:
+    """features with `_whole`: the row is kept whatever the rate (a holdout date, or the
+    customer opened something within the label window)."""
+    opened = labelled.groupBy(*KEYS).agg(F.max("label").alias("_opened"))
+    in_holdout = F.col("snapshot_date").isin(*holdout) if holdout else F.lit(False)
+    whole = in_holdout | (F.coalesce(F.col("_opened"), F.lit(0)) > 0)
+    return features.join(opened, KEYS, "left").withColumn("_whole", whole).drop("_opened")
+
+
+def count_rows(features: DataFrame, labelled: DataFrame,
+               holdout: Sequence[dt.date]) -> tuple[int, int]:
+    """(rows kept whole, rows subject to the rate) of `features` (one Spark aggregation)."""
+    row = (_marked(features.select(*KEYS), labelled, holdout)
+           .agg(F.sum(F.col("_whole").cast("long")).alias("whole"), F.count("*").alias("all"))
+           .first())
+    whole = int(row["whole"] or 0)
+    return whole, int(row["all"]) - whole
+
+
+def rate_within_budget(rate: float, whole: int, negatives: int, max_rows: int | None) -> float:
+    """The configured rate, or the lower one at which whole + rate x negatives rows fit
+    `max_rows`; raises when the rows kept whole alone pass it."""
+    if max_rows is None or whole + rate * negatives <= max_rows:
+        return rate
+    if whole >= max_rows:
+        raise ValueError(f"{whole:,} training rows are kept whole (holdout dates and openers) "
+                         f"but models.train.max_train_rows is {max_rows:,}: raise it, or "
+                         f"train on fewer snapshots")
+    return (max_rows - whole) / negatives
+
+
 def sample_negatives(features: DataFrame, labelled: DataFrame, holdout: Sequence[dt.date],
                      rate: float, seed: int) -> tuple[DataFrame, DataFrame]:
     """(features with WEIGHT, labelled) restricted to the kept customer-dates (module doc).
@@ -38,12 +73,9 @@ def sample_negatives(features: DataFrame, labelled: DataFrame, holdout: Sequence
         raise ValueError(f"negative sampling rate must be in (0, 1], got {rate}")
     if rate == 1:
         return features.withColumn(WEIGHT, F.lit(1.0)), labelled
-    opened = (labelled.groupBy(*KEYS).agg(F.max("label").alias("_opened")))
-    in_holdout = F.col("snapshot_date").isin(*holdout) if holdout else F.lit(False)
-    whole = in_holdout | (F.coalesce(F.col("_opened"), F.lit(0)) > 0)
     drawn = unit_hash(seed, "customer_id", "snapshot_date") < rate
-    kept = (features.join(opened, KEYS, "left")
-            .where(whole | drawn)
-            .withColumn(WEIGHT, F.when(whole, F.lit(1.0)).otherwise(F.lit(1.0 / rate)))
-            .drop("_opened"))
+    kept = (_marked(features, labelled, holdout)
+            .where(F.col("_whole") | drawn)
+            .withColumn(WEIGHT, F.when(F.col("_whole"), F.lit(1.0)).otherwise(F.lit(1.0 / rate)))
+            .drop("_whole"))
     return kept, labelled.join(kept.select(*KEYS), KEYS, "left_semi")

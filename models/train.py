@@ -137,8 +137,11 @@ def _signature(matrix: Matrix, trained: Trained):
 
 
 def log_and_register(client, trained: Trained, matrix: Matrix, holdout: ProductRows,
-                     split: Split, cfg: TrainConfig, lineage: dict[str, str]) -> int:
-    """Log the run, register the model as a new version with alias challenger; its number."""
+                     split: Split, cfg: TrainConfig, lineage: dict[str, str],
+                     negative_rate: float | None = None) -> int:
+    """Log the run, register the model as a new version with alias challenger; its number.
+    `negative_rate`: the rate the training negatives were kept at, when not the configured
+    one (lowered to fit `max_train_rows`)."""
     import mlflow
     import mlflow.xgboost
 
@@ -150,7 +153,8 @@ def log_and_register(client, trained: Trained, matrix: Matrix, holdout: ProductR
             "product": trained.product, "horizon_days": split.horizon,
             "train_dates": ",".join(map(str, split.train)),
             "holdout_dates": ",".join(map(str, split.holdout)), "purge": cfg.purge,
-            "suitable_only": cfg.suitable_only, "negative_rate": cfg.negative_rate,
+            "suitable_only": cfg.suitable_only,
+            "negative_rate": cfg.negative_rate if negative_rate is None else negative_rate,
             "trees": trained.best_rounds,
             "features": len(matrix.columns), **{f"xgb_{k}": v for k, v in _params(cfg).items()}})
         mlflow.log_metrics({k if k.startswith("train_") else f"holdout_{k}": v

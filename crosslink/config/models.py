@@ -16,6 +16,8 @@ class TrainConfig(Strict):
     # training customer-dates without an opening kept at this rate, weighing 1/rate
     # (models/sampling.py); 1.0 keeps every row
     negative_rate: float = Field(default=1.0, gt=0, le=1)
+    # rows the driver may hold (~1 KB each); past it the negative rate drops to fit
+    max_train_rows: int | None = Field(default=None, ge=1)
     holdout_snapshots: int = Field(default=1, ge=1)  # the latest labelable dates
     # drop training dates whose label window reaches past the holdout date: the same opening
     # must never be a positive in both sets

@@ -21,16 +21,20 @@ pytestmark = pytest.mark.slow
 HORIZON = 1
 
 
+def _with_train(bank, **train):
+    """The bank's context as of LAST with these models.train settings."""
+    train_cfg = bank.config.models.train.model_copy(update=train)
+    cfg = bank.config.model_copy(update={"models": bank.config.models.model_copy(
+        update={"train": train_cfg})})
+    return type(bank)(cfg, bank.spark, bank.lake, LAST, bank.run_id, bank.run_log)
+
+
 @pytest.fixture(scope="module")
 def trained(bank):
     # a small bank: few positives, so allow small leaves (the default needs ~500 rows a leaf
     # at a 1% base rate)
-    train_cfg = bank.config.models.train.model_copy(update={
-        "min_train_positives": 5, "min_holdout_positives": 3,
-        "params": {**bank.config.models.train.params, "min_child_weight": 0.5}})
-    cfg = bank.config.model_copy(update={"models": bank.config.models.model_copy(
-        update={"train": train_cfg})})
-    ctx = type(bank)(cfg, bank.spark, bank.lake, LAST, bank.run_id, bank.run_log)
+    ctx = _with_train(bank, min_train_positives=5, min_holdout_positives=3,
+                      params={**bank.config.models.train.params, "min_child_weight": 0.5})
     with pytest.MonkeyPatch.context() as mp:   # the truth (oracle AUC) is under the bank's home
         mp.setenv("CROSSLINK_HOME", str(bank.lake.home))
         outcomes = run_job(ctx, train.run, None, HORIZON, True)
@@ -123,3 +127,21 @@ def test_rescoring_the_date_changes_nothing(bank, trained):
     before = bank.lake.checksum("gold.propensity_scores", where=where)
     run_job(bank, score.run)
     assert bank.lake.checksum("gold.propensity_scores", where=where) == before
+
+
+def test_a_row_budget_lowers_the_negative_rate_to_fit(bank):
+    """models.train.max_train_rows: the training pull keeps the holdout and the openers whole
+    and samples the other customer-dates at the rate that fills the budget."""
+    every = train.load_training_set(ctx := _with_train(bank, negative_rate=1.0),
+                                    train.plan_split(ctx, HORIZON))
+    weights = every.matrix.weights
+    assert every.negative_rate == 1.0 and (weights == 1).all()
+    budget = len(weights) * 3 // 4
+    ctx = _with_train(bank, negative_rate=1.0, max_train_rows=budget)
+    sampled = train.load_training_set(ctx, train.plan_split(ctx, HORIZON))
+    assert 0 < sampled.negative_rate < 1
+    assert abs(len(sampled.matrix.weights) - budget) < 0.05 * budget
+    drawn = sampled.matrix.weights != 1
+    assert np.allclose(sampled.matrix.weights[drawn], 1 / sampled.negative_rate)
+    # reweighted, the sampled rows stand for every row
+    assert abs(sampled.matrix.weights.sum() / len(weights) - 1) < 0.05

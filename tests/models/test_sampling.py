@@ -9,7 +9,7 @@ import pytest
 
 from crosslink.config import TrainConfig
 from models.dataset import Matrix, ProductRows
-from models.sampling import WEIGHT, sample_negatives
+from models.sampling import WEIGHT, count_rows, rate_within_budget, sample_negatives
 from models.train import fit
 from tests.models.synthetic import known_answer
 
@@ -68,6 +68,27 @@ def test_the_same_rows_on_a_rerun_and_all_of_them_at_rate_one(frames):
 def test_a_rate_outside_zero_to_one_is_refused(frames):
     with pytest.raises(ValueError, match="rate must be in"):
         sample_negatives(*frames, [HOLDOUT], 0.0, 7)
+
+
+def test_rows_kept_whole_are_the_holdout_and_the_openers(frames):
+    assert count_rows(*frames, [HOLDOUT]) == (CUSTOMERS + 100, CUSTOMERS - 100)
+    assert count_rows(*frames, []) == (100 + 1, 2 * CUSTOMERS - 101)
+
+
+def test_a_row_budget_lowers_the_rate_only_when_it_must():
+    assert rate_within_budget(0.25, 1000, 8000, None) == 0.25
+    assert rate_within_budget(0.25, 1000, 8000, 3000) == 0.25          # 1000 + 2000 fit
+    assert rate_within_budget(0.25, 1000, 8000, 2000) == 0.125         # 1000 + 1000
+    assert rate_within_budget(1.0, 1000, 8000, 5000) == 0.5
+    with pytest.raises(ValueError, match="max_train_rows is 1,000"):
+        rate_within_budget(0.25, 1000, 8000, 1000)
+
+
+def test_the_lowered_rate_fills_the_budget(frames):
+    whole, others = count_rows(*frames, [HOLDOUT])
+    rate = rate_within_budget(1.0, whole, others, 6000)
+    kept, _ = _sampled(frames, rate)
+    assert abs(len(kept) - 6000) < 100 and abs(kept[WEIGHT].sum() - 2 * CUSTOMERS) < 150
 
 
 def test_weights_keep_the_base_rate_of_a_sampled_training_set():
