@@ -5,10 +5,11 @@
 
 Generates the bank when `--home` has no landing/ yet, then runs ingest, conform and features
 (the steps that build history; no scoring or deciding: there is no champion yet) for `--nights`
-dates from `--start`, all in one Spark session, printing each night's wall time. Run again, it
-resumes after the last night whose features were written (an interrupted night is rerun whole:
-every step replaces its date's partitions); `--from-date` starts elsewhere. Then train
-(`crosslink train`, `bench/model_quality.py`) and decide and evaluate any date of the history.
+dates from `--start`, all in one Spark session, printing each night's wall time and its
+steps'. Run again, it resumes after the last night whose features were written (an interrupted
+night is rerun whole: every step replaces its date's partitions); `--from-date` starts
+elsewhere. Then train (`crosslink train`, `bench/model_quality.py`) and decide and evaluate
+any date of the history.
 
 `--extend` lengthens a built bank to `--days` (same --customers, --seed, --start): the
 generator replays the same seed's days byte for byte whatever the length
@@ -75,8 +76,9 @@ def main() -> None:
     day = first
     while day <= last:
         start = time.perf_counter()
-        run_steps(build_context(day, config), HISTORY_STEPS)
-        print(f"{day} built in {time.perf_counter() - start:.0f} s", flush=True)
+        steps = run_steps(build_context(day, config), HISTORY_STEPS)
+        print(f"{day} built in {time.perf_counter() - start:.0f} s ("
+              + ", ".join(f"{s.step} {s.seconds:.0f}" for s in steps) + ")", flush=True)
         day += dt.timedelta(days=1)
 
 

@@ -77,9 +77,13 @@ def build_context(business_date: dt.date, config: Config | None = None,
 
 
 def run_job(ctx: JobContext, job, *args):
-    """Run `job(ctx, *args)`; the run log is written whether it succeeds or fails."""
+    """Run `job(ctx, *args)`; the run log is written whether it succeeds or fails, and the Data
+    Docs of the job's quality gates are rendered once, at the end (`quality.docs_batch`)."""
+    from crosslink import quality
+
     try:
-        return job(ctx, *args)
+        with quality.docs_batch(ctx.home):
+            return job(ctx, *args)
     finally:
         ctx.run_log.flush()
 

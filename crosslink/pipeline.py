@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from crosslink import quality
 from crosslink.context import JobContext
 
 
@@ -121,18 +122,20 @@ STEPS: list[tuple[str, Callable[[JobContext], StepSummary]]] = [
 def nightly(ctx: JobContext, progress: Callable[[str], None] = print,
             from_step: str | None = None) -> list[StepSummary]:
     """Run every step for the context's date (or the steps from `from_step` on, e.g. "score"
-    after new champions); ops.runs gets one commit per step, at the end."""
+    after new champions); ops.runs gets one commit per step, at the end, and Data Docs one
+    render for every gate of the night."""
     names = [name for name, _ in STEPS]
     if from_step is not None and from_step not in names:
         raise ValueError(f"unknown step {from_step!r}; steps: {names}")
     steps = STEPS[names.index(from_step):] if from_step else STEPS
     summaries = []
     try:
-        for name, step in steps:
-            progress(f"[{ctx.business_date}] {name} …")
-            summary = step(ctx)
-            progress(f"[{ctx.business_date}] {name} done in {summary.seconds:.1f}s")
-            summaries.append(summary)
+        with quality.docs_batch(ctx.home):
+            for name, step in steps:
+                progress(f"[{ctx.business_date}] {name} …")
+                summary = step(ctx)
+                progress(f"[{ctx.business_date}] {name} done in {summary.seconds:.1f}s")
+                summaries.append(summary)
     finally:
         ctx.run_log.flush()
     return summaries
@@ -146,7 +149,8 @@ def run_steps(ctx: JobContext, names: Sequence[str]) -> list[StepSummary]:
     if unknown:
         raise ValueError(f"unknown steps {unknown}; steps: {list(steps)}")
     try:
-        return [steps[name](ctx) for name in names]
+        with quality.docs_batch(ctx.home):
+            return [steps[name](ctx) for name in names]
     finally:
         ctx.run_log.flush()
 

@@ -83,7 +83,7 @@ def test_quarantine_rows_without_reasons_fail(spark, home, settings):
     df = _frame(spark, "bronze.quarantine", {0: {"reasons": []}, 2: {"reasons": None}})
     result = quality.validate(df, "bronze.quarantine", home=home, config=settings)
     (failure,) = result.failed
-    assert (failure.expectation, failure.unexpected_count) == ("unexpected_rows_expectation", 2)
+    assert (failure.expectation, failure.unexpected_count) == ("expect_no_rows_where", 2)
     assert "at least one reason" in result.describe()
 
 
@@ -120,6 +120,51 @@ def test_results_are_stored_and_data_docs_built(spark, home, settings):
     assert index.name == "index.html" and index.is_file()
     assert index.is_relative_to(home / "gx")
     assert "silver.staff" in index.read_text(encoding="utf-8")
+
+
+def test_a_batch_renders_the_docs_of_its_gates_once_on_the_way_out(spark, home, settings,
+                                                                    monkeypatch):
+    docs = settings.model_copy(update={"build_data_docs": True})
+    renders = []
+    render = quality._update_docs
+    monkeypatch.setattr(quality, "_update_docs",
+                        lambda h, results: renders.append(len(results)) or render(h, results))
+    with quality.docs_batch(home):
+        for name in ("silver.staff", "silver.branches"):
+            quality.validate(_frame(spark, name), name, home=home, config=docs,
+                             business_date=DAY)
+        with quality.docs_batch(home):                      # a nested batch joins the outer
+            quality.validate(_frame(spark, "silver.staff"), "silver.staff", home=home,
+                             config=docs, business_date=DAY)
+        assert renders == []
+    assert renders == [3]
+    pages = home / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations" / "silver"
+    assert len(list((pages / "staff").rglob("*.html"))) == 2
+    assert len(list((pages / "branches").rglob("*.html"))) == 1
+    quality.validate(_frame(spark, "silver.staff"), "silver.staff", home=home, config=docs)
+    assert renders == [3, 1]                                # outside a batch: at once
+
+
+def test_a_row_query_check_counts_without_fetching_the_rows(spark, home):
+    """The suites' `no_rows_where` checks run one Spark job where GX's own
+    UnexpectedRowsExpectation runs two (it also fetches up to 200 rows it then drops)."""
+    import great_expectations.expectations as gxe
+
+    from expectations._build import ExpectNoRowsWhere
+
+    gx_context = quality._import_gx().get_context(mode="ephemeral")
+    batch = (gx_context.data_sources.add_spark("probe", persist=False)
+             .add_dataframe_asset("frame").add_batch_definition_whole_dataframe("whole")
+             .get_batch(batch_parameters={"dataframe": spark.range(50).toDF("n")}))
+    query = "SELECT * FROM {batch} WHERE n % 10 = 3"
+    jobs = {}
+    for kind in (gxe.UnexpectedRowsExpectation, ExpectNoRowsWhere):
+        spark.sparkContext.setJobGroup(kind.__name__, kind.__name__)
+        result = batch.validate(kind(unexpected_rows_query=query))
+        spark.sparkContext.setLocalProperty("spark.jobGroup.id", None)
+        jobs[kind] = len(spark.sparkContext.statusTracker().getJobIdsForGroup(kind.__name__))
+        assert (result.success, result.result["observed_value"]) == (False, 5)
+    assert jobs[ExpectNoRowsWhere] < jobs[gxe.UnexpectedRowsExpectation], jobs
 
 
 def test_reopening_a_project_writes_nothing(home, monkeypatch):
