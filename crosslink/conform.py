@@ -39,11 +39,11 @@ def _select(df: DataFrame, source: str, channel: Column, txn_type: Column, direc
     defaults = {"channel": channel, "source": F.lit(source), "txn_type": txn_type,
                 "direction": direction}
     defaults.update(overrides)
-    cols = []
+    cols, present = [], set(df.columns)
     for name in TXN_COLUMNS:
         if name in defaults:
             cols.append(defaults[name].alias(name))
-        elif name in df.columns:
+        elif name in present:
             cols.append(F.col(name))
         else:
             cols.append(_none(name))

@@ -154,7 +154,8 @@ def _json_field(field: Field) -> Column:
 def read_parquet_records(spark: SparkSession, path: Path, spec: SourceSpec) -> DataFrame:
     """Parquet rows -> string fields (so typing and checks are shared with text formats)."""
     df = spark.read.parquet(str(path))
-    missing = [name for name in spec.field_names if name not in df.columns]
+    present = set(df.columns)
+    missing = [name for name in spec.field_names if name not in present]
     if missing:
         raise IngestError(f"{path}: Parquet file lacks columns {missing}")
     df = _with_line_numbers(df, first_line=1)

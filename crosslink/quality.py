@@ -16,9 +16,12 @@ Why it is built this way:
   caller's DataFrame and never release it.
 - Progress bars and usage analytics are switched off: nightly logs stay readable and nothing
   leaves the bank.
-- Results carry counts for every expectation but unexpected values only for failed ones
-  (fetched in a second, unstored pass): sampling every expectation doubled the gate's time.
-- Data Docs are updated incrementally (this result, its suite, the index) after each gate.
+- A clean gate stores pass/fail only; the failed expectations are run again for their counts,
+  observed values and a few unexpected values, which go into the stored result and the error.
+  Counting or sampling every expectation cost a round of Spark planning per check, pass or
+  fail: over a third of a clean gate's time.
+- Data Docs are updated incrementally (the job's results, their suites, the index), once per
+  job (`docs_batch`).
 """
 
 from __future__ import annotations
@@ -45,15 +48,18 @@ log = logging.getLogger(__name__)
 DATASOURCE = "crosslink"                 # one Spark datasource; one dataframe asset per table
 BATCH_DEFINITION = "whole_frame"
 SAMPLE_SIZE = 5                          # unexpected values kept per failed expectation
-# Counts for every expectation but no unexpected values: fetching them costs a Spark job per
-# expectation, pass or fail (half the gate's time); with a count of 0 the query is planned but
-# runs no job. Samples are fetched afterwards for the failed expectations only (`_with_samples`).
-RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0}
+# The checkpoint asks only pass or fail: in any richer format GX plans a query for the
+# unexpected values of every column check, pass or fail — a fetch of none (count 0) still
+# costs a round of Spark planning per check, over a third of a clean gate's time
+# (bench/gate_bench.py). The failed expectations are then run again, unstored, for their
+# counts and samples (`_with_samples`), and the stored result is rewritten with them.
+RESULT_FORMAT = {"result_format": "BOOLEAN_ONLY"}
 SAMPLE_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": SAMPLE_SIZE}
 ANY_DATE = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))   # date check when no date is given
 _LOCK_FILE = ".crosslink.lock"
-# Checks whose observed value is the number of rows their query found (expectations/_build.py)
-ROW_QUERY_CHECKS = ("unexpected_rows_expectation", "expect_no_rows_where")
+# Checks whose observed value is the number of offending rows (expectations/_build.py)
+ROW_COUNT_CHECKS = ("expect_no_rows_matching", "expect_no_rows_where",
+                    "unexpected_rows_expectation")
 
 
 @dataclass
@@ -129,13 +135,13 @@ def validate(df: DataFrame, table_name: str, *, home: Path, config: QualityConfi
                              expectation_parameters=expectation_parameters(config, business_date),
                              run_id=_run_id(business_date))
         (result_key, outcome), = run.run_results.items()
+        if not outcome.success:
+            outcome.results = _with_samples(checkpoint, df, outcome.results)
+            _project(Path(home)).context.validation_results_store.set(result_key, outcome)
         if config.build_data_docs:
             _docs_for(Path(home), result_key, table_name)
-        failed = [_failure(r) for r in
-                  _with_samples(checkpoint, df, [r for r in outcome.results if not r.success])]
-    rows = _row_count(outcome.results)
-    if rows is None:                      # only when every row-level check errored out
-        rows = df.count()
+        failed = [_failure(r) for r in outcome.results if not r.success]
+    rows = df.count()                     # the results keep no row count when clean
     result = GateResult(table_name, outcome.success, len(outcome.results), failed, rows,
                         round(time.perf_counter() - started, 3))
     log.info(result.describe())
@@ -220,27 +226,37 @@ def expectation_parameters(config: QualityConfig,
 
 
 # --- results ---------------------------------------------------------------------------------
-def _with_samples(checkpoint, df: DataFrame, failed: list) -> list:
-    """Re-run only the failed row-level expectations, unstored, to pick up unexpected values.
+def _with_samples(checkpoint, df: DataFrame, results: list) -> list:
+    """`results` with each failed one replaced by a rerun of its expectation, unstored, in
+    the sample format: counts, observed values and a few unexpected values.
 
     Costs a Spark job or two on a failing night and nothing on a clean one. A problem here must
-    not hide the failure itself, so it is logged and the sample-less results are kept.
+    not hide the failure itself, so it is logged and the bare results are kept.
     """
-    row_level = [r for r in failed if "unexpected_count" in (r.result or {})]
-    if not row_level:
-        return failed
+    failed = [r for r in results if not r.success]
+    if not failed:
+        return results
     gx = _import_gx()
     try:
         batch = checkpoint.validation_definitions[0].batch_definition.get_batch(
             batch_parameters={"dataframe": df})
         probe = gx.ExpectationSuite(name=f"{checkpoint.name}.samples",
-                                    expectations=[_unbound(r) for r in row_level])
+                                    expectations=[_unbound(r) for r in failed])
         sampled = batch.validate(probe, result_format=SAMPLE_FORMAT).results
     except Exception:  # noqa: BLE001 - samples are a courtesy; the failure is what matters
         log.warning("could not fetch unexpected values for %s", checkpoint.name, exc_info=True)
-        return failed
+        return results
     by_config = {_config_key(r): r for r in sampled}     # GX does not keep the suite's order
-    return [by_config.get(_config_key(r), r) for r in failed]
+    return [r if r.success else _sampled(r, by_config.get(_config_key(r))) for r in results]
+
+
+def _sampled(stored, rerun):
+    """The stored result with the rerun's details (its verdict stays the gate's)."""
+    if rerun is not None:
+        stored.result = rerun.result
+        if rerun.exception_info and not stored.exception_info:
+            stored.exception_info = rerun.exception_info
+    return stored
 
 
 def _config_key(result) -> tuple[str, str]:
@@ -270,7 +286,7 @@ def _failure(result) -> ExpectationFailure:
     details = result.result or {}
     exception = _exception_message(result)
     count = details.get("unexpected_count")
-    if config.type in ROW_QUERY_CHECKS:                 # its observed value is the row count
+    if config.type in ROW_COUNT_CHECKS:                 # its observed value is the row count
         count = details.get("observed_value")
     return ExpectationFailure(
         expectation=config.type,
@@ -303,21 +319,13 @@ def _detail(config, details: dict, exception: str | None) -> str:
         parts.append(f"where {deserialize_row_condition(condition)!r}")
     if exception:
         parts.append(f"error: {exception}")
-    elif config.type in ROW_QUERY_CHECKS:
-        parts.append(config.description or config.kwargs["unexpected_rows_query"])
+    elif config.type in ROW_COUNT_CHECKS:
+        parts.append(config.description or config.kwargs.get("condition")
+                     or config.kwargs["unexpected_rows_query"])
     elif "unexpected_count" not in details and "observed_value" in details:
         mismatched = (details.get("details") or {}).get("mismatched")
         parts.append(f"observed {mismatched or details['observed_value']}")
     return "; ".join(parts)
-
-
-def _row_count(results) -> int | None:
-    """Rows in the frame, read off the results (no extra Spark job)."""
-    counts = [r.result.get("element_count") for r in results if r.result]
-    counts += [r.result.get("observed_value") for r in results if r.result
-               and r.expectation_config.type == "expect_table_row_count_to_be_between"]
-    counts = [c for c in counts if isinstance(c, int)]
-    return max(counts) if counts else None
 
 
 def _run_id(business_date: dt.date | None):

@@ -23,6 +23,7 @@ from expectations._build import (
     in_set,
     key,
     matches,
+    no_rows_in_query,
     no_rows_where,
     not_null,
     on_run_date,
@@ -194,9 +195,10 @@ def propensity_scores() -> gx.ExpectationSuite:
                       "reasons, reasons_zh and reason_features have the same length"),
         no_rows_where(f"model_name != concat('{MODEL_PREFIX}', product_code)", CONSISTENCY,
                       "each product is scored by its own registered model"),
-        no_rows_where("product_code IN (SELECT product_code FROM {batch} GROUP BY product_code "
-                      "HAVING count(DISTINCT model_version) > 1)", CONSISTENCY,
-                      "one model version scores a product's whole partition"),
+        no_rows_in_query("SELECT * FROM {batch} WHERE product_code IN (SELECT product_code "
+                         "FROM {batch} GROUP BY product_code "
+                         "HAVING count(DISTINCT model_version) > 1)", CONSISTENCY,
+                         "one model version scores a product's whole partition"),
     ])
 
 

@@ -44,11 +44,13 @@ def customer_features(attributes: DataFrame, windows: DataFrame, holdings: DataF
               .join(links, "customer_id", "left"))
     if outcomes is not None:
         joined = joined.join(outcomes, "customer_id", "left")
-    filled = joined.select("customer_id", "customer_type",
-                           *(_filled(c) for c in FEATURE_COLUMNS if c in joined.columns))
+    # a frame's `.columns` asks the JVM for its schema: once per frame, not per feature
+    joined_columns = set(joined.columns)
+    present = [c for c in FEATURE_COLUMNS if c in joined_columns]
+    filled = joined.select("customer_id", "customer_type", *(_filled(c) for c in present))
     shares = _shares()
     return filled.select(F.lit(day).alias("snapshot_date"), "customer_id", "customer_type",
-                         *(F.col(c) if c in filled.columns else _missing(c, shares)
+                         *(F.col(c) if c in joined_columns else _missing(c, shares)
                            for c in FEATURE_COLUMNS))
 
 

@@ -88,7 +88,8 @@ def _score_product(features: DataFrame, pairs: DataFrame, model, scoring_cfg,
     if not names:
         raise ValueError(f"{model.name} v{model.version}: the booster has no feature names, "
                          f"so its columns cannot be found in the feature table")
-    missing = [c for c in names if c not in features.columns]
+    present = set(features.columns)
+    missing = [c for c in names if c not in present]
     if missing:
         raise ValueError(f"{model.name} v{model.version} reads features missing from the "
                          f"feature table: {missing}")

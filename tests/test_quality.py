@@ -4,6 +4,7 @@ right count named in the error; results and Data Docs land under home/gx/."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 
@@ -77,13 +78,19 @@ def test_one_defect_fails_exactly_its_expectation(defect, spark, home, settings)
     message = str(raised.value)
     assert message.startswith(f"gate failed for {name}: ")
     assert f"{expectation}({column}): {count} of {checked} rows unexpected" in message
+    # the stored result (Data Docs) carries the failed check's counts and samples too
+    (path,) = (home / "gx" / "uncommitted" / "validations").rglob("*.json")
+    stored = [r for r in json.loads(path.read_text())["results"] if not r["success"]]
+    assert [(r["expectation_config"]["type"], r["result"]["unexpected_count"],
+             len(r["result"]["partial_unexpected_list"])) for r in stored] == [
+        (expectation, count, count)]
 
 
 def test_quarantine_rows_without_reasons_fail(spark, home, settings):
     df = _frame(spark, "bronze.quarantine", {0: {"reasons": []}, 2: {"reasons": None}})
     result = quality.validate(df, "bronze.quarantine", home=home, config=settings)
     (failure,) = result.failed
-    assert (failure.expectation, failure.unexpected_count) == ("expect_no_rows_where", 2)
+    assert (failure.expectation, failure.unexpected_count) == ("expect_no_rows_matching", 2)
     assert "at least one reason" in result.describe()
 
 
@@ -165,6 +172,34 @@ def test_a_row_query_check_counts_without_fetching_the_rows(spark, home):
         jobs[kind] = len(spark.sparkContext.statusTracker().getJobIdsForGroup(kind.__name__))
         assert (result.success, result.result["observed_value"]) == (False, 5)
     assert jobs[ExpectNoRowsWhere] < jobs[gxe.UnexpectedRowsExpectation], jobs
+
+
+def test_row_condition_checks_ride_in_one_spark_job(spark):
+    """`no_rows_where` checks are aggregates: one check or four, with the row count, the batch
+    costs the same Spark jobs; each counts its own rows, and a null condition counts as false
+    (SQL `WHERE`)."""
+    from expectations._build import VALIDITY, no_rows_where, rows_at_least
+
+    frame = spark.createDataFrame([(n, None if n == 7 else n % 10) for n in range(50)],
+                                  "n int, d int")
+    gx_context = quality._import_gx().get_context(mode="ephemeral")
+    batch = (gx_context.data_sources.add_spark("probe", persist=False)
+             .add_dataframe_asset("frame").add_batch_definition_whole_dataframe("whole")
+             .get_batch(batch_parameters={"dataframe": frame}))
+    expected = {"d = 3": 5, "d > 100": 0, "d IS NULL": 1, "n < 0 OR d = 9": 5, "d != 1": 44}
+    jobs, observed = {}, {}
+    for label, conditions in (("one", ["d = 3"]), ("five", list(expected))):
+        suite = gx_context.suites.add(quality._import_gx().ExpectationSuite(
+            name=label, expectations=[rows_at_least()] + [
+                no_rows_where(c, VALIDITY, f"check {c}") for c in conditions]))
+        spark.sparkContext.setJobGroup(label, label)
+        results = batch.validate(suite).results
+        spark.sparkContext.setLocalProperty("spark.jobGroup.id", None)
+        jobs[label] = len(spark.sparkContext.statusTracker().getJobIdsForGroup(label))
+        observed = {r.expectation_config.kwargs["condition"]: r.result["observed_value"]
+                    for r in results if r.expectation_config.type == "expect_no_rows_matching"}
+    assert observed == expected
+    assert jobs["five"] == jobs["one"], jobs
 
 
 def test_reopening_a_project_writes_nothing(home, monkeypatch):
