@@ -47,7 +47,9 @@ def default_args(settings: AirflowConfig) -> dict:
 def spark_job(config: Config, task_id: str, job: str, *args: str,
               **kwargs) -> SparkSubmitOperator:
     """`spark-submit jobs/<job>.py --date <business date> <args>` on the configured
-    connection (local by default, a cluster when the connection says so)."""
+    connection (local by default, a cluster when the connection says so), with spark.yaml's
+    `conf`: settings read when the driver JVM starts (`spark.driver.extraJavaOptions`) only
+    take effect on the command line, not in the job's session builder."""
     return SparkSubmitOperator(
         task_id=task_id,
         application=str(JOBS / f"{job}.py"),
@@ -55,7 +57,8 @@ def spark_job(config: Config, task_id: str, job: str, *args: str,
         conn_id=config.pipeline.airflow.spark_conn_id,
         name=f"crosslink-{task_id}",
         driver_memory=config.spark.driver_memory,
-        conf={"spark.log.level": "WARN"},  # task logs: the job's output, not Spark start-up
+        # task logs: the job's output, not Spark start-up
+        conf={**config.spark.conf, "spark.log.level": "WARN"},
         **kwargs,
     )
 

@@ -135,6 +135,20 @@ def test_every_spark_task_submits_a_job_module_for_the_business_date(bag, settin
     assert str(REPO) not in source and "now()" not in source
 
 
+def test_spark_yaml_settings_reach_every_spark_submit(conf_copy):
+    """JVM start-up settings (here the JIT flag the DAG run test uses) only take effect on
+    the spark-submit command line: every task carries spark.yaml's `conf`."""
+    (conf_copy / "local" / "spark.yaml").write_text(
+        "conf:\n  spark.driver.extraJavaOptions: -XX:TieredStopAtLevel=1\n")
+    bag = _bag()
+    for dag_id in DAGS:
+        dag = bag.dags[dag_id]
+        for task in (dag.get_task(t) for t in SPARK_TASKS.get(dag_id, set(dag.task_ids))):
+            assert task.conf["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1"
+            assert task.conf["spark.sql.session.timeZone"] == "UTC"      # from base
+            assert task.conf["spark.log.level"] == "WARN"
+
+
 def test_ingest_tasks_name_their_source(bag):
     dag = bag.dags[NIGHTLY]
     for source in SOURCES:
