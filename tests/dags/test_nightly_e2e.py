@@ -121,8 +121,9 @@ def test_nightly_dag_run_publishes_the_prompts_of_the_date(bank, spark):
 
 def test_crosslink_backfill_rebuilds_the_airflow_night_exactly(bank, spark, capsys):
     """`crosslink backfill` (the in-process nightly, no Airflow) over the date Airflow ran:
-    every table's partition of the date has the same content afterwards. ops.runs differs by
-    design (run ids, timings; the gates are Airflow tasks)."""
+    every table's partition of the date has the same content afterwards, and each table took
+    exactly the commits of one night — a rerun replaces, it never appends. ops.runs differs
+    by design (run ids, timings; the gates are Airflow tasks)."""
     from crosslink import cli
 
     _, home, _ = bank
@@ -134,12 +135,21 @@ def test_crosslink_backfill_rebuilds_the_airflow_night_exactly(bank, spark, caps
         return {n: lake.checksum(n, where={table(n).partition_by[0]: START}) for n in names}
 
     before = partitions()
+    versions = {n: lake.version(n) for n in [*names, "ops.runs"]}
+    airflow_runs = {r.run_id for r in lake.read("ops.runs").select("run_id").collect()}
     manifest = home / "exports" / START.isoformat() / "manifest.json"
     exported = json.loads(manifest.read_text())
     cli.main(["backfill", "--start", START.isoformat(), "--end", START.isoformat()])
     assert "publish" in capsys.readouterr().out
     assert partitions() == before
     assert json.loads(manifest.read_text())["files"] == exported["files"]
+    # one commit a table; the run log once per step, at the end of the night; the quarantine
+    # twice: the night's sources, then the feedback extracts
+    steps = {r.step for r in lake.read("ops.runs").collect() if r.run_id not in airflow_runs}
+    assert {"ingest", "conform", "route", "publish"} <= steps
+    for name, version in versions.items():
+        commits = {"ops.runs": len(steps), "bronze.quarantine": 2}.get(name, 1)
+        assert lake.version(name) == version + commits, f"{name}: expected {commits} commit(s)"
 
 
 def test_failing_gate_fails_the_run_before_anything_is_published(bank, spark, monkeypatch):

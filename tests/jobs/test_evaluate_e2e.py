@@ -78,7 +78,7 @@ def test_the_figures_are_printed_and_stored(result, bank):
     assert [r["status"] for r in runs] == ["success"]
 
 
-@pytest.mark.parametrize("seed", [11, 12])
+@pytest.mark.parametrize("seed", [11])
 def test_random_candidates_through_the_engine_break_no_invariant(night, seed):
     """More random candidate sets over the same generated bank: still zero violations."""
     data = decide.read_inputs(night)

@@ -89,4 +89,4 @@ def test_full_roll_up_equals_the_nightly_slide(bank):
 
 
 # A rerun of the whole night leaves every table's content as it was, features included:
-# tests/jobs/test_ingest_conform_e2e.py::test_rerun_of_a_date_changes_only_versions.
+# tests/dags/test_nightly_e2e.py::test_crosslink_backfill_rebuilds_the_airflow_night_exactly.
