@@ -227,8 +227,9 @@ def expectation_parameters(config: QualityConfig,
 
 # --- results ---------------------------------------------------------------------------------
 def _with_samples(checkpoint, df: DataFrame, results: list) -> list:
-    """`results` with each failed one replaced by a rerun of its expectation, unstored, in
-    the sample format: counts, observed values and a few unexpected values.
+    """`results` with each failed one replaced by a rerun of its expectation (or of the GX
+    check that lists the offending values of the same rule: `_probe`), unstored, in the
+    sample format: counts, observed values and a few unexpected values.
 
     Costs a Spark job or two on a failing night and nothing on a clean one. A problem here must
     not hide the failure itself, so it is logged and the bare results are kept.
@@ -240,14 +241,17 @@ def _with_samples(checkpoint, df: DataFrame, results: list) -> list:
     try:
         batch = checkpoint.validation_definitions[0].batch_definition.get_batch(
             batch_parameters={"dataframe": df})
-        probe = gx.ExpectationSuite(name=f"{checkpoint.name}.samples",
-                                    expectations=[_unbound(r) for r in failed])
-        sampled = batch.validate(probe, result_format=SAMPLE_FORMAT).results
+        probes = {id(r): _probe(r) for r in failed}
+        suite = gx.ExpectationSuite(name=f"{checkpoint.name}.samples",
+                                    expectations=list(probes.values()))
+        sampled = batch.validate(suite, result_format=SAMPLE_FORMAT).results
     except Exception:  # noqa: BLE001 - samples are a courtesy; the failure is what matters
         log.warning("could not fetch unexpected values for %s", checkpoint.name, exc_info=True)
         return results
-    by_config = {_config_key(r): r for r in sampled}     # GX does not keep the suite's order
-    return [r if r.success else _sampled(r, by_config.get(_config_key(r))) for r in results]
+    # GX does not keep the suite's order
+    by_config = {_config_key(r.expectation_config): r for r in sampled}
+    return [r if r.success else _sampled(r, by_config.get(_config_key(
+        probes[id(r)].configuration))) for r in results]
 
 
 def _sampled(stored, rerun):
@@ -259,16 +263,17 @@ def _sampled(stored, rerun):
     return stored
 
 
-def _config_key(result) -> tuple[str, str]:
-    kwargs = {k: v for k, v in result.expectation_config.kwargs.items() if k != "batch_id"}
-    return result.expectation_config.type, json.dumps(kwargs, sort_keys=True, default=str)
+def _config_key(config) -> tuple[str, str]:
+    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+    return config.type, json.dumps(kwargs, sort_keys=True, default=str)
 
 
-def _unbound(result):
-    """The expectation behind a result (parameters already substituted), free of its suite."""
+def _probe(result):
+    """The expectation that details a failed result, free of its suite: the result's own, or
+    for a check that only counts (ExpectUniqueKey) GX's check that lists the values."""
     expectation = result.expectation_config.to_domain_obj()
     expectation.id = None              # GX refuses to put a suite's expectation in another
-    return expectation
+    return expectation.with_samples() if hasattr(expectation, "with_samples") else expectation
 
 
 def _exception_message(result) -> str | None:

@@ -88,15 +88,11 @@ def not_null(column: str, dimension: str = COMPLETENESS, *,
 
 
 def unique(columns: ColumnNames, *, note: str | None = None):
-    """One row per key: single keys use the column check, compound keys the multi-column one.
+    """One row per key (`ExpectUniqueKey`: an aggregate that rides in the suite's one job).
 
     Rows with a null key part are left to the not-null checks, so each defect is counted once.
     """
-    if len(columns) == 1:
-        return gxe.ExpectColumnValuesToBeUnique(column=columns[0], **_tag(UNIQUENESS, note))
-    return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(columns),
-                                               ignore_row_if="any_value_is_missing",
-                                               **_tag(UNIQUENESS, note))
+    return ExpectUniqueKey(column_list=list(columns), **_tag(UNIQUENESS, note))
 
 
 def key(columns: ColumnNames) -> list:
@@ -184,6 +180,54 @@ class ExpectNoRowsMatching(BatchExpectation):
                   execution_engine=None) -> dict:
         count = metrics[RowsMatchingCount.metric_name]
         return {"success": count == 0, "result": {"observed_value": count}}
+
+
+class RepeatedKeyCount(TableMetricProvider):
+    """Rows that repeat a key an earlier row already has (rows with every key part present,
+    less their distinct keys): zero exactly when the key is unique. An aggregate, bundled like
+    `RowsMatchingCount`; GX's uniqueness checks run a window or a group-by of their own."""
+
+    metric_name = "crosslink.repeated_key.count"
+    value_keys = ("column_list",)
+
+    @metric_partial(engine=SparkDFExecutionEngine,
+                    partial_fn_type=MetricPartialFunctionTypes.AGGREGATE_FN,
+                    domain_type=MetricDomainTypes.TABLE)
+    def _spark(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics,
+               runtime_configuration):
+        from functools import reduce
+
+        from pyspark.sql import functions as F
+
+        parts = [F.col(c) for c in metric_value_kwargs["column_list"]]
+        complete = reduce(lambda a, b: a & b, (p.isNotNull() for p in parts))
+        # count_distinct skips a combination with any null part, as `complete` does
+        return (F.count(F.when(complete, 1)) - F.count_distinct(*parts), metric_domain_kwargs,
+                {})
+
+
+class ExpectUniqueKey(BatchExpectation):
+    """No two rows share a key (rows with a null key part aside); the observed value is the
+    number of repeated rows. When it fails, the gate's samples come from GX's own uniqueness
+    check (`with_samples`), which lists the repeated values and counts every row that has one.
+    """
+
+    column_list: list[str]
+    metric_dependencies: ClassVar[tuple[str, ...]] = (RepeatedKeyCount.metric_name,)
+    success_keys: ClassVar[tuple[str, ...]] = ("column_list",)
+
+    def _validate(self, metrics: dict, runtime_configuration: dict | None = None,
+                  execution_engine=None) -> dict:
+        count = metrics[RepeatedKeyCount.metric_name]
+        return {"success": count == 0, "result": {"observed_value": count}}
+
+    def with_samples(self):
+        """GX's own check of the same rule: slower, but it names the offending values."""
+        meta = {"meta": self.meta, "notes": self.notes}
+        if len(self.column_list) == 1:
+            return gxe.ExpectColumnValuesToBeUnique(column=self.column_list[0], **meta)
+        return gxe.ExpectCompoundColumnsToBeUnique(column_list=self.column_list,
+                                                   ignore_row_if="any_value_is_missing", **meta)
 
 
 class ExpectNoRowsWhere(gxe.UnexpectedRowsExpectation):

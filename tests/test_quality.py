@@ -48,13 +48,13 @@ def test_clean_frame_passes_quietly_and_leaves_the_frame_alone(spark, home, sett
 DEFECTS = {
     "null key": ("silver.transactions", {1: {"txn_id": None}, 3: {"txn_id": None}},
                  "expect_column_values_to_not_be_null", "txn_id", 2, N),
-    # GX counts every row of a duplicated key, so one duplicate pair is 2 unexpected rows
+    # the key check only counts; its details come from GX's own uniqueness check, which
+    # counts every row of a duplicated key: one duplicate pair is 2 unexpected rows
     "duplicate key": ("silver.customers", {2: {"customer_id": "C0"}},
-                      "expect_column_values_to_be_unique", "customer_id", 2, N),
+                      "expect_unique_key", "customer_id", 2, N),
     "duplicate compound key": ("bronze.consent",
                                {1: {"customer_id": "customer_id-0", "channel": "branch_counter"}},
-                               "expect_compound_columns_to_be_unique", "customer_id, channel",
-                               2, N),
+                               "expect_unique_key", "customer_id, channel", 2, N),
     "out-of-domain code": ("bronze.atm_txn", {4: {"txn_code": "ZZZ"}},
                            "expect_column_values_to_be_in_set", "txn_code", 1, N),
     "negative amount": ("bronze.atm_txn", {0: {"amount": -1.0}},
@@ -200,6 +200,44 @@ def test_row_condition_checks_ride_in_one_spark_job(spark):
                     for r in results if r.expectation_config.type == "expect_no_rows_matching"}
     assert observed == expected
     assert jobs["five"] == jobs["one"], jobs
+
+
+def test_key_checks_count_repeats_and_ride_in_the_same_job(spark):
+    """`unique` is an aggregate too: three key checks cost one Spark job more than none (the
+    distinct counts' shuffle) — GX's own three uniqueness checks cost 15 to 21 here. Each
+    observes the rows that repeat a key (a triple is two); rows with a null key part are left
+    to the not-null checks."""
+    import great_expectations.expectations as gxe
+
+    from expectations._build import VALIDITY, no_rows_where, unique
+
+    frame = spark.createDataFrame(
+        [("A", 1), ("A", 1), ("A", 2), ("B", None), ("B", None), (None, 1), (None, 1), ("C", 3)],
+        "k string, j int")
+    gx = quality._import_gx()
+    gx_context = gx.get_context(mode="ephemeral")
+    batch = (gx_context.data_sources.add_spark("probe", persist=False)
+             .add_dataframe_asset("frame").add_batch_definition_whole_dataframe("whole")
+             .get_batch(batch_parameters={"dataframe": frame}))
+    gx_own = [gxe.ExpectColumnValuesToBeUnique(column="k"),
+              gxe.ExpectCompoundColumnsToBeUnique(column_list=["k", "j"]),
+              gxe.ExpectColumnValuesToBeUnique(column="j")]
+    jobs, observed = {}, {}
+    for label, checks in (("none", []),
+                          ("three", [unique(["k"]), unique(["k", "j"]), unique(["j"])]),
+                          ("gx", gx_own)):
+        suite = gx_context.suites.add(gx.ExpectationSuite(
+            name=label, expectations=[no_rows_where("j > 100", VALIDITY, "no big j"), *checks]))
+        spark.sparkContext.setJobGroup(label, label)
+        results = batch.validate(suite).results
+        spark.sparkContext.setLocalProperty("spark.jobGroup.id", None)
+        jobs[label] = len(spark.sparkContext.statusTracker().getJobIdsForGroup(label))
+        observed.update({tuple(r.expectation_config.kwargs["column_list"]):
+                         r.result["observed_value"] for r in results
+                         if r.expectation_config.type == "expect_unique_key"})
+    # k: 6 present, 3 distinct; (k, j): (A,1) twice, B and null rows aside; j: 6 present, 3
+    assert observed == {("k",): 3, ("k", "j"): 1, ("j",): 3}
+    assert jobs["three"] <= jobs["none"] + 1 < jobs["gx"], jobs
 
 
 def test_reopening_a_project_writes_nothing(home, monkeypatch):

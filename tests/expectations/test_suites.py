@@ -93,12 +93,8 @@ def test_bronze_suite_follows_the_landing_contract(source):
                if kw["column"] != "business_date"}
     assert amounts == {f.name: (0, {"$PARAMETER": "max_amount"})
                        for f in spec.fields if f.amount}
-    if len(spec.key) > 1:
-        (compound,) = found["expect_compound_columns_to_be_unique"]
-        assert compound["column_list"] == list(spec.key)
-    else:
-        (single,) = found["expect_column_values_to_be_unique"]
-        assert single["column"] == spec.key[0]
+    (unique,) = found["expect_unique_key"]
+    assert unique["column_list"] == list(spec.key)
     has_row_count = "expect_table_row_count_to_be_between" in found
     assert has_row_count == (spec.kind == "transactions")
 
