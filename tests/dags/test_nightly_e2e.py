@@ -7,7 +7,7 @@ JVMs for a good night, one or two for a night stopped at the bronze gate) and `r
 is the same job with `--source`; its wiring is checked in test_dag_integrity. The drivers run
 with the JIT's first tier only (`-XX:TieredStopAtLevel=1`): a task's JVM lives under a minute
 on this bank, too short for the optimising compiler to pay back (wall time -10 to -20% a
-task, CPU -35%).
+task, CPU -35%), and run queries interpreted, as every test session does (TINY_DATA_CONF).
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ import shutil
 import sqlite3
 
 import pytest
+import yaml
 
 from crosslink import airflow_local
 from crosslink.config import conf_dir, load_config
 from crosslink.lake import Lake
 from crosslink.sources import SOURCES
 from crosslink.tables import TABLES, table
+from tests.conftest import TINY_DATA_CONF
 
 pytestmark = pytest.mark.slow
 
@@ -39,8 +41,9 @@ def _conf(root, pipeline_extra: str = ""):
     shutil.copytree(conf_dir() / "base", root / "base")
     (root / "local").mkdir()
     (root / "local" / "pipeline.yaml").write_text(CI_OVERRIDES + pipeline_extra)
-    (root / "local" / "spark.yaml").write_text(
-        "shuffle_partitions: 2\nconf:\n  spark.driver.extraJavaOptions: -XX:TieredStopAtLevel=1\n")
+    (root / "local" / "spark.yaml").write_text(yaml.safe_dump({
+        "shuffle_partitions": 2,
+        "conf": {"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1", **TINY_DATA_CONF}}))
     return root
 
 
