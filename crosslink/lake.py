@@ -282,6 +282,22 @@ class Lake:
         return content_checksum(self.read(name, version=version, where=where),
                                 exclude=table(name).volatile)
 
+    def partition_values(self, name: str, column: str) -> set[str]:
+        """The values of partition column `column` that hold rows at the latest version, as
+        the log spells them ("2026-01-05"), read off the Delta log (no data file is opened).
+        A partition replaced by no rows holds no file, so it is not listed."""
+        import pyarrow as pa
+        from deltalake import DeltaTable
+
+        if column not in table(name).partition_by:
+            raise ValueError(f"{name}: {column!r} is not a partition column")
+        if not self.exists(name):
+            return set()
+        actions = pa.table(DeltaTable(str(self.path(name))).get_add_actions(flatten=True))
+        if f"partition.{column}" not in actions.column_names:     # no file at all
+            return set()
+        return {_partition_literal(v) for v in actions.column(f"partition.{column}").to_pylist()}
+
     def count(self, name: str, *, where: dict | None = None) -> int:
         """Rows of the table, or of the partitions `where` names (partition columns only).
 

@@ -20,6 +20,11 @@ from pyspark.sql import functions as F
 from crosslink.config import ConformConfig, LinkageConfig
 
 CRM_CONFIDENCE = 1.0
+# What infer_links reads of a leg: silver.link_evidence keeps these of the legs whose
+# counterparty is one of our customers (~7% of all legs), so the look-back window is scanned
+# narrow, and the nightly cost stays about the day's data (jobs/conform.py)
+EVIDENCE_COLUMNS = ("business_date", "txn_id", "customer_id", "counterparty_customer_id",
+                    "direction", "txn_type", "memo", "amount_cny")
 
 
 def contains_any(text: str, markers: Sequence[str]) -> Column:
@@ -30,6 +35,13 @@ def contains_any(text: str, markers: Sequence[str]) -> Column:
 
 def _is_salary(markers: Sequence[str]) -> Column:
     return (F.col("txn_type") == "payroll") | contains_any("memo", markers)
+
+
+def link_evidence(txns: DataFrame) -> DataFrame:
+    """silver.link_evidence rows: the legs `infer_links` can use (a counterparty that is one
+    of our customers; who is a person or a company is decided on the day links are inferred),
+    in the columns it reads. `infer_links` over them equals `infer_links` over `txns`."""
+    return txns.where(F.col("counterparty_customer_id").isNotNull()).select(*EVIDENCE_COLUMNS)
 
 
 def _person_company_legs(txns: DataFrame, customers: DataFrame) -> DataFrame:
@@ -47,6 +59,8 @@ def _person_company_legs(txns: DataFrame, customers: DataFrame) -> DataFrame:
 
 def infer_links(txns: DataFrame, customers: DataFrame, cfg: LinkageConfig,
                 conform: ConformConfig) -> DataFrame:
+    """Links the legs of the look-back window reveal (`txns`: silver.transactions rows, or
+    their `link_evidence`), between persons and companies of `customers`."""
     legs = _person_company_legs(txns, customers).withColumn(
         "is_salary", _is_salary(conform.salary_markers) & (F.col("direction") == "C"))
     salary = legs.where("is_salary")

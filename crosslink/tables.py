@@ -71,6 +71,13 @@ _TABLES = [_bronze(spec) for spec in ALL_SOURCES.values()] + [
         "memo string, branch_id string, record_hash string",
         ("business_date",), ("txn_id",), "one transaction leg on one of our accounts, any channel"),
     TableSpec(
+        "silver.link_evidence",
+        "business_date date, txn_id string, customer_id string, counterparty_customer_id string, "
+        "direction string, txn_type string, memo string, amount_cny double",
+        ("business_date",), ("txn_id",),
+        "one leg of silver.transactions whose counterparty is one of our customers, in the "
+        "columns link inference reads: the look-back window it scans instead of every leg"),
+    TableSpec(
         "silver.customers",
         "snapshot_date date, customer_id string, customer_type string, customer_name string, "
         "birth_date date, founded_date date, age int, segment string, branch_id string, "

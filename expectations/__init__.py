@@ -30,7 +30,7 @@ os.environ["GX_ANALYTICS_ENABLED"] = "false"
 SUITES: tuple[str, ...] = (
     *(f"bronze.{name}" for name in ALL_SOURCES), "bronze.quarantine",
     "silver.branches", "silver.consent", "silver.customers", "silver.holdings",
-    "silver.party_links", "silver.staff", "silver.transactions",
+    "silver.link_evidence", "silver.party_links", "silver.staff", "silver.transactions",
     "gold.customer_daily", "gold.customer_windows", "gold.customer_features",
     "gold.propensity_scores", "gold.opportunities", "gold.prompts")
 PARAMETERS: tuple[str, ...] = ("max_amount", "date_from", "date_to")

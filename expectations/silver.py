@@ -196,6 +196,19 @@ def consent() -> gx.ExpectationSuite:
     ])
 
 
+def link_evidence() -> gx.ExpectationSuite:
+    """silver.link_evidence: the legs of silver.transactions link inference reads."""
+    return suite("silver.link_evidence", [
+        *_head("silver.link_evidence"),
+        # completeness: both parties (the reason a leg is here), the kind of leg, the amount
+        *(not_null(c) for c in ("customer_id", "counterparty_customer_id", "direction",
+                                "txn_type", "amount_cny")),
+        # validity: as in silver.transactions
+        in_set("direction", DIRECTIONS),
+        between("amount_cny", 0, note="converted amount is never negative"),
+    ])
+
+
 def party_links() -> gx.ExpectationSuite:
     """silver.party_links: one person-company link per snapshot, with source and confidence."""
     type_list = ", ".join(f"'{t}'" for t in LINK_TYPES)
@@ -224,4 +237,5 @@ def builders() -> dict:
     """Table name -> zero-argument suite builder, for every silver table."""
     return {"silver.transactions": transactions, "silver.customers": customers,
             "silver.holdings": holdings, "silver.staff": staff, "silver.branches": branches,
-            "silver.consent": consent, "silver.party_links": party_links}
+            "silver.consent": consent, "silver.party_links": party_links,
+            "silver.link_evidence": link_evidence}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from crosslink import conform, linkage
+from crosslink.context import build_context
 from crosslink.tables import table
+from jobs import conform as conform_job
 
 DAY = dt.date(2026, 1, 25)
 
@@ -89,6 +91,26 @@ def test_payroll_and_owner_links_inferred(spark, config):
                    ("P3", "C1", "employee"), ("P4", "C1", "employee"), ("P5", "C1", "owner")}
 
 
+def test_link_evidence_keeps_the_legs_links_need_and_infers_the_same_links(spark, config):
+    salary = [_txn(f"S{i}", f"P{i}", "C", "payroll", 9000.0, "AC1", "Acme Trading Co", "CLB",
+                   "SALARY 2026-01") for i in range(1, 5)]
+    owner = [_txn(f"O{i}", "P5", "D", "transfer", 50000.0, "AC1", "Acme Trading Co", "CLB")
+             for i in range(2)]
+    unresolved = [_txn("N1", "P5", "D", "transfer", 300.0, "EXT", "Corner Shop", "ICBK"),
+                  _txn("N2", "P1", "D", "payment", 80.0)]
+    txns = _resolved(spark, config, salary + owner + unresolved)
+    evidence = linkage.link_evidence(txns)
+    assert evidence.columns == table("silver.link_evidence").columns
+    assert sorted(r.txn_id for r in evidence.collect()) == ["O0", "O1", "S1", "S2", "S3", "S4"]
+    cfg = config.pipeline
+
+    def links(legs):
+        return sorted(tuple(r) for r in linkage.infer_links(
+            legs, _customers(spark), cfg.linkage, cfg.conform).collect())
+
+    assert links(evidence) == links(txns) and len(links(txns)) == 5
+
+
 def test_salary_from_a_payer_of_too_few_people_is_not_payroll(spark, config):
     salary = [_txn("S1", "P1", "C", "payroll", 9000.0, "AC1", "Acme Trading Co", "CLB",
                    "SALARY")]
@@ -114,3 +136,24 @@ def test_combine_prefers_crm_type_and_marks_both(spark):
     assert out["P1"].link_types == ["employee", "executive"]
     assert (out["P2"].link_type, out["P2"].source) == ("employee", "inferred")
     assert set(out["P1"].asDict()) == set(table("silver.party_links").columns)
+
+
+def test_stored_evidence_narrows_days_conformed_before_the_table_existed(spark, config, home):
+    """A home conformed before silver.link_evidence existed: its days with transactions but
+    no evidence are read from silver.transactions, so the window's links stay the same."""
+    ctx = build_context(DAY, config, spark=spark)
+    before, after = DAY - dt.timedelta(days=2), DAY - dt.timedelta(days=1)
+    for day, ids in ((before, ("B1", "B2")), (after, ("A1",))):
+        legs = [_txn(ids[0], "P1", "C", "payroll", 9000.0, "AC1", "Acme Trading Co", "CLB",
+                     "SALARY", day=day)]
+        legs += [_txn(i, "P2", "D", "payment", 20.0, day=day) for i in ids[1:]]   # unresolved
+        ctx.lake.replace(_resolved(spark, config, legs), "silver.transactions",
+                         {"business_date": day})
+    ctx.lake.replace(linkage.link_evidence(ctx.partition("silver.transactions", after)),
+                     "silver.link_evidence", {"business_date": after})
+    assert ctx.lake.partition_values("silver.link_evidence", "business_date") == {
+        after.isoformat()}
+    stored = conform_job.stored_evidence(ctx, before - dt.timedelta(days=5), after)
+    assert stored.columns == table("silver.link_evidence").columns
+    assert sorted((r.business_date, r.txn_id) for r in stored.collect()) == [
+        (before, "B1"), (after, "A1")]

@@ -87,6 +87,12 @@ def _consent(i: int) -> dict:
             "updated_at": TS}
 
 
+def _link_evidence(i: int) -> dict:
+    return {"business_date": DAY, "txn_id": f"T{i}", "customer_id": f"P{i}",
+            "counterparty_customer_id": "K1", "direction": "DC"[i % 2], "txn_type": "payroll",
+            "memo": "SALARY", "amount_cny": 8000.0 + i}
+
+
 def _party_link(i: int) -> dict:
     return {"snapshot_date": DAY, "person_id": f"P{i}", "company_id": "K1",
             "link_type": "employee", "link_types": ["employee"], "source": "inferred",
@@ -96,7 +102,8 @@ def _party_link(i: int) -> dict:
 
 _SILVER = {"silver.transactions": _transaction, "silver.customers": _customer,
            "silver.holdings": _holding, "silver.staff": _staff, "silver.branches": _branch,
-           "silver.consent": _consent, "silver.party_links": _party_link}
+           "silver.consent": _consent, "silver.party_links": _party_link,
+           "silver.link_evidence": _link_evidence}
 
 
 def rows(table_name: str, n: int = 4) -> list[dict]:

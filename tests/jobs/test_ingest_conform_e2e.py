@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from crosslink import linkage
 from crosslink.pipeline import run_steps
 from crosslink.sources import ALL_SOURCES, SOURCES
 from tests.jobs.conftest import DAYS
@@ -92,3 +93,19 @@ def test_silver_is_populated_and_channels_unified(bank):
     for name in ("silver.customers", "silver.holdings", "silver.staff", "silver.consent",
                  "silver.branches", "silver.party_links"):
         assert bank.lake.read(name, where={"snapshot_date": bank.business_date}).count() > 0
+
+
+def test_links_from_the_stored_evidence_equal_links_from_every_transaction(bank):
+    """The nightly infers links from silver.link_evidence of the look-back window; over five
+    nights of the bank that equals inferring them from every stored transaction leg."""
+    cfg, day = bank.config.pipeline, bank.business_date
+    txns = bank.between("silver.transactions", bank.days_ago(cfg.linkage.lookback_days - 1))
+    evidence = bank.between("silver.link_evidence", bank.days_ago(cfg.linkage.lookback_days - 1))
+    assert evidence.count() == txns.where("counterparty_customer_id IS NOT NULL").count() > 0
+    assert evidence.select("business_date").distinct().count() == DAYS
+    inferred = linkage.infer_links(txns, bank.partition("silver.customers"), cfg.linkage,
+                                   cfg.conform)
+    expected = linkage.combine_links(bank.partition("bronze.crm_links"), inferred, day)
+    stored = bank.partition("silver.party_links")
+    assert stored.count() > 0
+    assert stored.exceptAll(expected).count() == 0 and expected.exceptAll(stored).count() == 0
