@@ -10,8 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from crosslink import quality
-from crosslink.context import JobContext
+from crosslink.context import JobContext, run_job
 
 
 @dataclass(frozen=True)
@@ -128,17 +127,16 @@ def nightly(ctx: JobContext, progress: Callable[[str], None] = print,
     if from_step is not None and from_step not in names:
         raise ValueError(f"unknown step {from_step!r}; steps: {names}")
     steps = STEPS[names.index(from_step):] if from_step else STEPS
-    summaries = []
-    try:
-        with quality.docs_batch(ctx.home):
-            for name, step in steps:
-                progress(f"[{ctx.business_date}] {name} …")
-                summary = step(ctx)
-                progress(f"[{ctx.business_date}] {name} done in {summary.seconds:.1f}s")
-                summaries.append(summary)
-    finally:
-        ctx.run_log.flush()
-    return summaries
+
+    def run(ctx: JobContext) -> list[StepSummary]:
+        summaries = []
+        for name, step in steps:
+            progress(f"[{ctx.business_date}] {name} …")
+            summaries.append(step(ctx))
+            progress(f"[{ctx.business_date}] {name} done in {summaries[-1].seconds:.1f}s")
+        return summaries
+
+    return run_job(ctx, run)
 
 
 def run_steps(ctx: JobContext, names: Sequence[str]) -> list[StepSummary]:
@@ -148,11 +146,7 @@ def run_steps(ctx: JobContext, names: Sequence[str]) -> list[StepSummary]:
     unknown = [n for n in names if n not in steps]
     if unknown:
         raise ValueError(f"unknown steps {unknown}; steps: {list(steps)}")
-    try:
-        with quality.docs_batch(ctx.home):
-            return [steps[name](ctx) for name in names]
-    finally:
-        ctx.run_log.flush()
+    return run_job(ctx, lambda ctx: [steps[name](ctx) for name in names])
 
 
 def format_summary(summaries: list[StepSummary]) -> str:
