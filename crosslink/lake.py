@@ -244,11 +244,8 @@ class Lake:
         partition_cols = set(table_partition_columns(dt))
         prunable = [(c, "=", _partition_literal(v)) for c, v in (where or {}).items()
                     if c in partition_cols]
-        import pyarrow as pa
-
-        actions = pa.table(dt.get_add_actions(flatten=True)).to_pylist()
         files = []
-        for action in actions:
+        for action in _add_actions(dt):
             if all(_partition_literal(action.get(f"partition.{c}")) == v
                    for c, _, v in prunable):
                 files.append(str(root / unquote(action["path"])))
@@ -286,17 +283,14 @@ class Lake:
         """The values of partition column `column` that hold rows at the latest version, as
         the log spells them ("2026-01-05"), read off the Delta log (no data file is opened).
         A partition replaced by no rows holds no file, so it is not listed."""
-        import pyarrow as pa
         from deltalake import DeltaTable
 
         if column not in table(name).partition_by:
             raise ValueError(f"{name}: {column!r} is not a partition column")
         if not self.exists(name):
             return set()
-        actions = pa.table(DeltaTable(str(self.path(name))).get_add_actions(flatten=True))
-        if f"partition.{column}" not in actions.column_names:     # no file at all
-            return set()
-        return {_partition_literal(v) for v in actions.column(f"partition.{column}").to_pylist()}
+        return {_partition_literal(a[f"partition.{column}"])
+                for a in _add_actions(DeltaTable(str(self.path(name))))}
 
     def count(self, name: str, *, where: dict | None = None) -> int:
         """Rows of the table, or of the partitions `where` names (partition columns only).
@@ -308,11 +302,9 @@ class Lake:
         if not self.exists(name):
             raise TableNotFoundError(f"{name}: no Delta table at {self.path(name)}")
         if self.backend == "deltars" and set(where or {}) <= set(spec.partition_by):
-            import pyarrow as pa
             from deltalake import DeltaTable
 
-            actions = pa.table(DeltaTable(str(self.path(name))).get_add_actions(
-                flatten=True)).to_pylist()
+            actions = _add_actions(DeltaTable(str(self.path(name))))
             wanted = {c: _partition_literal(v) for c, v in (where or {}).items()}
             counts = [a.get("num_records") for a in actions
                       if all(_partition_literal(a.get(f"partition.{c}")) == v
@@ -358,6 +350,13 @@ class Lake:
 def _is_conflict(exc: Exception) -> bool:
     text = str(exc).lower()
     return any(word in text for word in ("conflict", "concurrent", "already exists", "version"))
+
+
+def _add_actions(dt) -> list[dict]:
+    """The files of a deltalake DeltaTable's version: path, num_records, partition.<column>."""
+    import pyarrow as pa
+
+    return pa.table(dt.get_add_actions(flatten=True)).to_pylist()
 
 
 def table_partition_columns(dt) -> list[str]:

@@ -61,9 +61,8 @@ def stored_evidence(ctx: JobContext, first: dt.date, last: dt.date) -> DataFrame
                                  - ctx.lake.partition_values(EVIDENCE, "business_date")))
     if not missing:
         return evidence
-    older = ctx.between("silver.transactions", dt.date.fromisoformat(missing[0]),
-                        dt.date.fromisoformat(missing[-1]))
-    older = older.where(F.col("business_date").isin(*[dt.date.fromisoformat(d) for d in missing]))
+    older = ctx.between("silver.transactions", first, last).where(
+        F.col("business_date").isin(*[dt.date.fromisoformat(d) for d in missing]))
     return evidence.unionByName(linkage.link_evidence(older))
 
 
