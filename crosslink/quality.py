@@ -137,7 +137,7 @@ def validate(df: DataFrame, table_name: str, *, home: Path, config: QualityConfi
         (result_key, outcome), = run.run_results.items()
         if not outcome.success:
             outcome.results = _with_samples(checkpoint, df, outcome.results)
-            _project(Path(home)).context.validation_results_store.set(result_key, outcome)
+            _context(Path(home)).validation_results_store.set(result_key, outcome)
         if config.build_data_docs:
             _docs_for(Path(home), result_key, table_name)
         failed = [_failure(r) for r in outcome.results if not r.success]

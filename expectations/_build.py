@@ -144,6 +144,12 @@ def matches(column: str, regex: str, dimension: str = VALIDITY, *, note: str | N
                                               **_tag(dimension, note))
 
 
+def _none_found(count: int) -> dict:
+    """The verdict of a check that counts offending rows: pass at zero; the count is its
+    observed value (what the gate reports when it fails)."""
+    return {"success": count == 0, "result": {"observed_value": count}}
+
+
 class RowsMatchingCount(TableMetricProvider):
     """Rows of the batch for which a Spark SQL condition holds (SQL `WHERE` semantics: a null
     condition does not count). An aggregate, so GX folds every such count over one batch, with
@@ -178,8 +184,7 @@ class ExpectNoRowsMatching(BatchExpectation):
 
     def _validate(self, metrics: dict, runtime_configuration: dict | None = None,
                   execution_engine=None) -> dict:
-        count = metrics[RowsMatchingCount.metric_name]
-        return {"success": count == 0, "result": {"observed_value": count}}
+        return _none_found(metrics[RowsMatchingCount.metric_name])
 
 
 class RepeatedKeyCount(TableMetricProvider):
@@ -218,8 +223,7 @@ class ExpectUniqueKey(BatchExpectation):
 
     def _validate(self, metrics: dict, runtime_configuration: dict | None = None,
                   execution_engine=None) -> dict:
-        count = metrics[RepeatedKeyCount.metric_name]
-        return {"success": count == 0, "result": {"observed_value": count}}
+        return _none_found(metrics[RepeatedKeyCount.metric_name])
 
     def with_samples(self):
         """GX's own check of the same rule: slower, but it names the offending values."""
@@ -239,8 +243,7 @@ class ExpectNoRowsWhere(gxe.UnexpectedRowsExpectation):
 
     def _validate(self, metrics: dict, runtime_configuration: dict | None = None,
                   execution_engine=None) -> dict:
-        count = metrics["unexpected_rows_query.row_count"]
-        return {"success": count == 0, "result": {"observed_value": count}}
+        return _none_found(metrics["unexpected_rows_query.row_count"])
 
 
 def no_rows_where(sql_condition: str, dimension: str, note: str):
