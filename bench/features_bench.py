@@ -39,8 +39,10 @@ def _customer_id(F, i):
 
 def _daily_history(spark, F, n: int, days: int, active: float):
     """`days` days of gold.customer_daily rows before DAY, every measure filled and
-    consistent (channel counts add up to txn_count, salary ours + elsewhere = salary)."""
-    from features.columns import DAILY_MEASURES, column_type
+    consistent as real daily rows are, so the feature gate passes: channel counts and money
+    add up to txn_count, in_cny and out_cny; the merchant categories split card spending;
+    salary is all ours; money from other banks is half of all money in (every share <= 1)."""
+    from features.columns import DAILY_MEASURES, MERCHANT_CATEGORIES, column_type
 
     rows = spark.range(n * days).select(
         (F.col("id") % n).alias("i"), (F.col("id") / n).cast("int").alias("d"))
@@ -49,10 +51,20 @@ def _daily_history(spark, F, n: int, days: int, active: float):
               for k, c in enumerate(CHANNELS)}
     values["atm_count"] = values["atm_count"] + 1
     values["txn_count"] = sum(values[f"{c}_count"] for c in CHANNELS)
+    for k, c in enumerate(CHANNELS):
+        for j, way in enumerate(("in", "out")):
+            values[f"{c}_{way}_cny"] = F.round(F.rand(200 + 2 * k + j) * 5000, 2)
+    for way in ("in", "out"):
+        values[f"{way}_cny"] = F.round(sum(values[f"{c}_{way}_cny"] for c in CHANNELS), 2)
+    for cat in MERCHANT_CATEGORIES:          # each category a slice of card spending (<= 1)
+        values[f"spend_{cat}_cny"] = F.round(values["pos_out_cny"] / len(MERCHANT_CATEGORIES), 2)
     values["salary_credit_count"] = F.lit(1).cast("bigint")
     values["salary_ours_count"] = F.lit(1).cast("bigint")
     values["salary_elsewhere_count"] = F.lit(0).cast("bigint")
+    values["salary_credit_cny"] = F.round(F.rand(300) * 20000, 2)
+    values["salary_ours_cny"] = values["salary_credit_cny"]
     values["salary_elsewhere_cny"] = F.lit(0.0)
+    values["inflow_other_bank_cny"] = F.round(values["in_cny"] / 2, 2)
     cols = []
     for k, m in enumerate(DAILY_MEASURES):
         if m in values:
@@ -63,8 +75,7 @@ def _daily_history(spark, F, n: int, days: int, active: float):
             cols.append((F.rand(k) * 3).cast("bigint").alias(m))
     business_date = F.date_sub(F.lit(DAY), F.col("d") + 1)
     return rows.select(business_date.alias("business_date"),
-                       _customer_id(F, F.col("i")).alias("customer_id"), *cols) \
-        .withColumn("inflow_other_bank_cny", F.round(F.col("in_cny") / 2, 2))  # share <= 1
+                       _customer_id(F, F.col("i")).alias("customer_id"), *cols)
 
 
 def _silver(spark, F, n: int, active: float) -> dict:
