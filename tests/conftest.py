@@ -49,6 +49,14 @@ def config():
     return load_config()
 
 
+@pytest.fixture(scope="session")
+def docs_off_config(config):
+    """The config with Data Docs off: gates still run and store results; no site is rendered
+    after each one (a lake built by a module fixture has no use for it)."""
+    return config.model_copy(update={"pipeline": config.pipeline.model_copy(update={
+        "quality": config.pipeline.quality.model_copy(update={"build_data_docs": False})})})
+
+
 # Test banks are tiny: compiling each query's generated Java (Janino) costs more than running
 # it interpreted on a few thousand rows. JFR over a 1,000-customer night: 21% of the driver's
 # samples in Janino, most of them in failed class lookups across pyspark's jars; interpreted, a

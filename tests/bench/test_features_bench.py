@@ -7,7 +7,6 @@ the stored days up — and pass every gate."""
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import pytest
@@ -29,20 +28,14 @@ def _load_bench():
 
 
 @pytest.fixture(scope="module")
-def bench_lake(spark, config, tmp_path_factory):
+def bench_lake(spark, docs_off_config, tmp_path_factory):
     bench = _load_bench()
     home = tmp_path_factory.mktemp("features_bench")
-    previous = os.environ.get("CROSSLINK_HOME")
-    os.environ["CROSSLINK_HOME"] = str(home)
-    cfg = config.model_copy(update={"pipeline": config.pipeline.model_copy(update={
-        "quality": config.pipeline.quality.model_copy(update={"build_data_docs": False})})})
-    ctx = build_context(bench.DAY, cfg, spark=spark)
-    bench._prepare(ctx, CUSTOMERS, HISTORY, ACTIVE)
-    yield bench, ctx
-    if previous is None:
-        os.environ.pop("CROSSLINK_HOME", None)
-    else:
-        os.environ["CROSSLINK_HOME"] = previous
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CROSSLINK_HOME", str(home))
+        ctx = build_context(bench.DAY, docs_off_config, spark=spark)
+        bench._prepare(ctx, CUSTOMERS, HISTORY, ACTIVE)
+        yield bench, ctx
 
 
 @pytest.mark.parametrize("full", [False, True], ids=["incremental", "full"])

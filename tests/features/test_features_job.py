@@ -9,7 +9,6 @@ tests/jobs/test_features_e2e (five nights of a generated bank).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from types import SimpleNamespace
 
 import pytest
@@ -67,21 +66,15 @@ def _land(ctx, day: dt.date, later: bool = False) -> None:
 
 
 @pytest.fixture(scope="module")
-def lake(spark, config, tmp_path_factory):
+def lake(spark, docs_off_config, tmp_path_factory):
     home = tmp_path_factory.mktemp("features_job")
-    previous_home = os.environ.get("CROSSLINK_HOME")
-    os.environ["CROSSLINK_HOME"] = str(home)
-    cfg = config.model_copy(update={"pipeline": config.pipeline.model_copy(update={
-        "quality": config.pipeline.quality.model_copy(update={"build_data_docs": False})})})
-    context = lambda day: build_context(day, cfg, spark=spark)  # noqa: E731
-    for day in (D0, D1):
-        _land(context(day), day)
-        run_job(context(day), job.run)
-    yield context
-    if previous_home is None:               # leave the variable as it was (a package fixture
-        os.environ.pop("CROSSLINK_HOME", None)   # may hold a bank's home)
-    else:
-        os.environ["CROSSLINK_HOME"] = previous_home
+    with pytest.MonkeyPatch.context() as mp:   # then as it was: a package fixture may hold
+        mp.setenv("CROSSLINK_HOME", str(home))  # a bank's home
+        context = lambda day: build_context(day, docs_off_config, spark=spark)  # noqa: E731
+        for day in (D0, D1):
+            _land(context(day), day)
+            run_job(context(day), job.run)
+        yield context
 
 
 def _checksums(ctx, day: dt.date) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import os
 
 import numpy as np
 import pytest
@@ -198,17 +197,19 @@ def test_no_models_give_an_empty_frame_of_the_table(inputs, config):
 
 # --- jobs/score.py against a real registry -----------------------------------------------------
 @pytest.fixture(scope="module")
-def job_lake(spark, config, tmp_path_factory, booster):
+def job_lake(spark, docs_off_config, tmp_path_factory, booster):
     """A lake with the date's features and holdings, and a registry in which credit_card has
     a champion (version 2 of 2) and payroll_agency only an unaliased version."""
+    home = tmp_path_factory.mktemp("score_job")
+    with pytest.MonkeyPatch.context() as mp:   # then as it was: a package fixture may hold
+        mp.setenv("CROSSLINK_HOME", str(home))  # a bank's home
+        yield _score_job_lake(spark, docs_off_config, home, booster)
+
+
+def _score_job_lake(spark, cfg, home, booster):
     import mlflow
     import mlflow.xgboost
 
-    home = tmp_path_factory.mktemp("score_job")
-    previous_home = os.environ.get("CROSSLINK_HOME")
-    os.environ["CROSSLINK_HOME"] = str(home)
-    cfg = config.model_copy(update={"pipeline": config.pipeline.model_copy(update={
-        "quality": config.pipeline.quality.model_copy(update={"build_data_docs": False})})})
     ctx = build_context(DAY, cfg, spark=spark)
     ctx.lake.replace(frame(spark, "gold.customer_features", _feature_rows()),
                      "gold.customer_features", {"snapshot_date": DAY})
@@ -221,11 +222,7 @@ def job_lake(spark, config, tmp_path_factory, booster):
             mlflow.xgboost.log_model(booster, name="model",
                                      registered_model_name=registry.model_name(product))
     registry.set_champion(client, "credit_card", 2)
-    yield (lambda: build_context(DAY, cfg, spark=spark)), client
-    if previous_home is None:               # leave the variable as it was (a package fixture
-        os.environ.pop("CROSSLINK_HOME", None)   # may hold a bank's home)
-    else:
-        os.environ["CROSSLINK_HOME"] = previous_home
+    return (lambda: build_context(DAY, cfg, spark=spark)), client
 
 
 @pytest.mark.slow
