@@ -27,8 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import PeakMemory  # noqa: E402
 
+from features.columns import CHANNELS  # noqa: E402
+
 DAY = dt.date(2026, 6, 30)
-CHANNELS = ("branch_counter", "atm", "online_banking", "mobile_app", "wechat", "pos")
 
 
 def _customer_id(F, i):
