@@ -1,8 +1,9 @@
 """Shared fixtures: one small SparkSession per test process, a throw-away CROSSLINK_HOME.
 
-`make test` runs two pytest-xdist workers (`--dist loadgroup`); `pytest_itemcollected` keeps
-each module on one worker (module fixtures and in-module order hold) and the whole
-tests/jobs package on one worker (its tests share one generated bank).
+`make test` runs two pytest-xdist workers (`--dist loadgroup --no-loadscope-reorder`);
+`pytest_itemcollected` keeps each module on one worker (module fixtures and in-module order
+hold) and the whole tests/jobs package on one worker (its tests share one generated bank);
+`pytest_collection_modifyitems` hands the longest groups out first.
 """
 
 from __future__ import annotations
@@ -23,25 +24,32 @@ logging.getLogger("py4j").setLevel(logging.WARNING)
 
 TESTS = Path(__file__).resolve().parent
 SHARED_PACKAGES = ("jobs",)          # packages whose modules share a package-scoped fixture
+# The groups that take longest, handed to the workers first, longest first: the jobs bank (5
+# nights, then 42 tests) and the Airflow night (12 spark-submits). xdist's default order is by
+# test count, which left the 3-test Airflow module for last: it ran alone for its ~20 minutes
+# at the end of a 44-minute run (2,673 s) while the other worker idled.
+LONGEST_FIRST = ("jobs", "dags/test_nightly_e2e.py")
 
 
-def _shared_package(item) -> str | None:
+def _group(item) -> str:
+    """The item's xdist group: its shared package, else its module's path under tests/."""
     path = Path(str(item.fspath)).resolve().relative_to(TESTS)
-    return path.parts[0] if len(path.parts) > 1 and path.parts[0] in SHARED_PACKAGES else None
+    shared = len(path.parts) > 1 and path.parts[0] in SHARED_PACKAGES
+    return path.parts[0] if shared else path.as_posix()
 
 
 def pytest_itemcollected(item):
     """Mark the item's xdist group as it is collected (xdist reads the marks afterwards, in
     its own pytest_collection_modifyitems)."""
-    group = _shared_package(item)
-    item.add_marker(pytest.mark.xdist_group(group or str(
-        Path(str(item.fspath)).resolve().relative_to(TESTS))))
+    item.add_marker(pytest.mark.xdist_group(_group(item)))
 
 
 def pytest_collection_modifyitems(config, items):
-    """The shared packages (the longest groups) first, so one worker starts on them at once;
-    a stable sort keeps every module's own order."""
-    items.sort(key=lambda item: _shared_package(item) is None)
+    """The longest groups first, in `LONGEST_FIRST` order, then the rest as collected; a
+    stable sort keeps every module's own order. xdist hands groups out in this order only with
+    `--no-loadscope-reorder` (the Makefile's)."""
+    rank = {group: i for i, group in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_group(item), len(LONGEST_FIRST)))
 
 
 @pytest.fixture(scope="session")
