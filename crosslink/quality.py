@@ -410,9 +410,29 @@ def _register_all(context) -> dict[str, Any]:
     """Get-or-add the datasource and, per table, its asset, suite, validation and checkpoint."""
     import expectations
 
-    datasource = _datasource(context)
-    return {name: _checkpoint(context, datasource, expectations.suite_for(name))
-            for name in expectations.SUITES}
+    with _one_config_save(context):
+        datasource = _datasource(context)
+        return {name: _checkpoint(context, datasource, expectations.suite_for(name))
+                for name in expectations.SUITES}
+
+
+@contextlib.contextmanager
+def _one_config_save(context):
+    """Write `great_expectations.yml` once on the way out instead of after every change.
+
+    GX rewrites the whole file after each asset and batch definition it adds: 58 writes for
+    29 tables, half of a new project's registration (cProfile: 5.5 of 10.7 s), paid by every
+    new home. Nothing reads the file back in between: the context keeps the config in memory.
+    A project that had everything already is not written at all.
+    """
+    save, asked = context._save_project_config, []
+    context._save_project_config = lambda: asked.append(True)
+    try:
+        yield
+    finally:
+        del context._save_project_config          # the class's method again
+        if asked:
+            save()
 
 
 def _datasource(context):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 import expectations
 from crosslink import quality
@@ -247,6 +248,23 @@ def test_reopening_a_project_writes_nothing(home, monkeypatch):
     monkeypatch.setattr(quality, "_PROJECTS", {})      # as if in a new process
     quality._project(home)
     assert {p: p.stat().st_mtime_ns for p in files} == files
+
+
+def test_a_new_project_writes_its_config_once_with_every_table(home, monkeypatch):
+    """GX rewrites great_expectations.yml after each asset and batch definition it adds (58
+    times for 29 tables); registration writes it once, and the file holds them all."""
+    from great_expectations.data_context import FileDataContext
+
+    saves = []
+    save = FileDataContext._save_project_config
+    monkeypatch.setattr(FileDataContext, "_save_project_config",
+                        lambda context: (saves.append(context), save(context))[1])
+    quality._project(home)
+    assert len(saves) == 1
+    written = yaml.safe_load((home / "gx" / "great_expectations.yml").read_text())
+    assets = written["fluent_datasources"][quality.DATASOURCE]["assets"]
+    assert sorted(assets) == sorted(expectations.SUITES)
+    assert all(quality.BATCH_DEFINITION in a["batch_definitions"] for a in assets.values())
 
 
 def test_a_changed_suite_in_code_updates_the_stored_suite(home, monkeypatch):
